@@ -1,0 +1,3 @@
+from fieldsurvey.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""The argument parser: the command-line contract in one place."""
+
+from __future__ import annotations
+
+import argparse
+
+from fieldsurvey import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors exit 2 with a one-line hint, as argparse does, but never a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="fieldsurvey",
+        description="Offline field surveys for the Songyang Innovative Rural Development Programme.",
+        epilog="With no command, opens the desktop app. Exit codes: 0 done, 1 invalid data, "
+        "2 usage error, 3 a file or database refused.",
+    )
+    p.add_argument("--version", action="version", version=f"fieldsurvey {__version__}")
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file (default: $FIELDSURVEY_DB or the user data folder)",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = sub.add_parser(
+        "init", help="create or open the database; load the programme forms and village registry"
+    )
+    init.add_argument("--enumerator", metavar="NAME", help="who is entering data on this device")
+    init.add_argument("--device", metavar="NAME", help="a name for this device, e.g. 'Laptop 3'")
+
+    sub.add_parser("demo", help="add realistic sample villages and records (safe to run twice)")
+
+    forms = sub.add_parser("forms", help="list, check and add XLSForm definitions")
+    fsub = forms.add_subparsers(dest="action", metavar="ACTION", required=True)
+    fl = fsub.add_parser("list", help="forms in the database")
+    fl.add_argument("--json", action="store_true", help="machine-readable output")
+    fc = fsub.add_parser("check", help="validate XLSForm files; exit 3 listing every problem")
+    fc.add_argument("files", nargs="+", metavar="FILE")
+    fa = fsub.add_parser("add", help="add a form, or a new version of one")
+    fa.add_argument("file", metavar="FILE")
+
+    villages = sub.add_parser("villages", help="the village registry")
+    vsub = villages.add_subparsers(dest="action", metavar="ACTION", required=True)
+    vl = vsub.add_parser("list", help="villages in the database")
+    vl.add_argument("--json", action="store_true", help="machine-readable output")
+    vi = vsub.add_parser("import", help="add or update villages from a registry CSV")
+    vi.add_argument("file", metavar="FILE.csv")
+
+    records = sub.add_parser("records", help="survey records")
+    rsub = records.add_subparsers(dest="action", metavar="ACTION", required=True)
+    rl = rsub.add_parser("list", help="records, newest first")
+    rl.add_argument("--form", metavar="ID")
+    rl.add_argument("--status", metavar="S", choices=["draft", "complete"])
+    rl.add_argument("--json", action="store_true", help="machine-readable output")
+    ra = rsub.add_parser("add", help="add a record from a JSON file of answers; prints its uuid")
+    ra.add_argument("--form", metavar="ID", required=True)
+    ra.add_argument(
+        "--data",
+        metavar="FILE.json",
+        required=True,
+        help="answers keyed by field name; repeats as lists of objects",
+    )
+    ra.add_argument(
+        "--village", metavar="CODE", help="the village code (default: the form's village answer)"
+    )
+    ra.add_argument(
+        "--complete", action="store_true", help="finalise: all required answers must be given"
+    )
+    rs = rsub.add_parser("show", help="one record")
+    rs.add_argument("uuid", metavar="UUID")
+    rs.add_argument("--json", action="store_true", help="machine-readable output")
+    rs.add_argument("--lang", metavar="LANG", help="label language (en or zh)")
+    rset = rsub.add_parser("set", help="change answers; saved as a new revision")
+    rset.add_argument("uuid", metavar="UUID")
+    rset.add_argument(
+        "assignments",
+        nargs="+",
+        metavar="NAME=VALUE",
+        help="NAME may be repeat[row]/field, e.g. cooperative[2]/coop_members=40",
+    )
+    rset.add_argument("--complete", action="store_true", help="finalise the record")
+    rh = rsub.add_parser("history", help="the record's revisions, oldest first")
+    rh.add_argument("uuid", metavar="UUID")
+    rh.add_argument("--json", action="store_true", help="machine-readable output")
+    return p

@@ -1,0 +1,93 @@
+"""How records and revisions look on the command line: the documented JSON and a readable text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldsurvey.core.forms.evaluation import path_of
+from fieldsurvey.core.forms.model import ROW_ID, ChoiceList, Field, Form, Group, Repeat, pick
+from fieldsurvey.core.store.models import Record, Revision
+from fieldsurvey.core.workspace import Workspace
+
+
+def record_json(record: Record, *, answers: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "uuid": record.id,
+        "form_id": record.form_id,
+        "form_version": record.form_version,
+        "village_code": record.village_code,
+        "status": record.status,
+        "enumerator": record.enumerator,
+        "device_id": record.device_id,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "head_revision": record.head_revision_id,
+    }
+    if answers:
+        out["answers"] = record.answers_dict()
+    return out
+
+
+def revision_json(rev: Revision, prev: Revision | None) -> dict[str, Any]:
+    now, before = rev.answers_dict(), (prev.answers_dict() if prev else {})
+    changed = sorted(k for k in set(now) | set(before) if now.get(k) != before.get(k))
+    return {
+        "id": rev.id,
+        "record": rev.record_id,
+        "parents": rev.parents_list(),
+        "author": rev.author,
+        "device_id": rev.device_id,
+        "hlc": rev.hlc,
+        "created_at": rev.created_at,
+        "status": rev.status,
+        "kind": rev.kind,
+        "hash": rev.hash,
+        "changed": changed,
+    }
+
+
+def show_record(ws: Workspace, record: Record, *, lang: str | None) -> None:
+    form = ws.form(record.form_id, record.form_version)
+    answers = record.answers_dict()
+    ev = ws.evaluate(form, answers, complete=record.status == "complete", lang=lang)
+    print(f"{form.title_in(lang)}  [{record.status}]")
+    print(
+        f"uuid: {record.id}   village: {record.village_code or '-'}   form: {record.form_id} v{record.form_version}"
+    )
+    print(
+        f"enumerator: {record.enumerator or '-'}   created: {record.created_at}   updated: {record.updated_at}"
+    )
+
+    def value_text(f: Field, value: Any) -> str:
+        clist = form.choice_list(f)
+        if clist and value is not None:
+            codes = value if isinstance(value, list) else [value]
+            return ", ".join(_choice(form, clist, c, lang) for c in codes)
+        return "" if value is None else str(value)
+
+    def walk(group: Group, row: dict, rows: tuple, depth: int) -> None:
+        pad = "  " * depth
+        for node in group.children:
+            if not ev.is_relevant(path_of(rows, node.name)):
+                continue
+            if isinstance(node, Repeat):
+                for i, r in enumerate(row.get(node.name) or []):
+                    print(f"{pad}{form.label(node, lang)} [{i + 1}]  ({r.get(ROW_ID, '')[:8]})")
+                    walk(node, r, (*rows, (node.name, i)), depth + 1)
+            elif isinstance(node, Group):
+                print(f"{pad}== {form.label(node, lang)} ==")
+                walk(node, row, rows, depth + 1)
+            elif isinstance(node, Field) and node.has_answer and row.get(node.name) is not None:
+                print(f"{pad}{form.label(node, lang)}: {value_text(node, row.get(node.name))}")
+
+    walk(form.root, ev.answers, (), 0)
+    for problem in ev.problems:
+        print(f"! {problem}")
+
+
+def _choice(form: Form, clist: ChoiceList, code: str, lang: str | None) -> str:
+    choice = clist.get(code)
+    if choice is None:
+        return code
+    label = pick(choice.labels, lang, form.default_language)
+    return f"{label} ({code})" if label and label != code else code

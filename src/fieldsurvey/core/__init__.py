@@ -1,0 +1,1 @@
+"""Headless core: forms, store, exchange and reports. Never imports Qt."""

@@ -1,0 +1,1 @@
+"""XLSForm loading, the typed form tree, the expression language and record evaluation."""

@@ -1,0 +1,177 @@
+"""Typed answers: turning what a person or a JSON file gave into the stored value of a field.
+
+Stored values are JSON: numbers as numbers, select_multiple as a list of codes, dates and times
+as ISO text, geopoints as ODK's ``"lat lon alt acc"``. A value that cannot be read keeps the
+raw input out of the record and yields a message key for ``i18n.tr``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from fieldsurvey.core.forms.model import Field
+
+EMPTY = ("", None)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _number(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw) if math.isfinite(raw) else None
+    if isinstance(raw, str):
+        try:
+            value = float(raw.strip().replace(",", ""))
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
+    return None
+
+
+def _integer(raw: Any) -> tuple[Any, str | None]:
+    value = _number(raw)
+    if value is None or not value.is_integer():
+        return None, "not_integer"
+    return int(value), None
+
+
+def _decimal(raw: Any) -> tuple[Any, str | None]:
+    value = _number(raw)
+    if value is None:
+        return None, "not_number"
+    return (int(value) if isinstance(raw, int) else value), None
+
+
+def _text(raw: Any) -> tuple[Any, str | None]:
+    if isinstance(raw, (dict, list)):
+        return None, "not_text"
+    if isinstance(raw, bool):
+        return ("true" if raw else "false"), None
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw)), None
+    return str(raw), None
+
+
+def _date(raw: Any) -> tuple[Any, str | None]:
+    try:
+        return dt.date.fromisoformat(str(raw).strip()[:10]).isoformat(), None
+    except ValueError:
+        return None, "not_date"
+
+
+def _time(raw: Any) -> tuple[Any, str | None]:
+    try:
+        value = dt.time.fromisoformat(str(raw).strip())
+    except ValueError:
+        return None, "not_time"
+    return value.isoformat(timespec="seconds" if value.second else "minutes"), None
+
+
+def _datetime(raw: Any) -> tuple[Any, str | None]:
+    text = str(raw).strip().replace(" ", "T")
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None, "not_datetime"
+    return value.isoformat(timespec="seconds"), None
+
+
+def _geopoint(raw: Any) -> tuple[Any, str | None]:
+    if isinstance(raw, dict):
+        parts: list[Any] = [raw.get(k) for k in ("latitude", "longitude", "altitude", "accuracy")]
+        parts = [p for p in parts if p is not None]
+    elif isinstance(raw, (list, tuple)):
+        parts = list(raw)
+    else:
+        parts = str(raw).replace(",", " ").split()
+    nums = [_number(p) for p in parts]
+    if not 2 <= len(nums) <= 4 or any(n is None for n in nums):
+        return None, "bad_geopoint"
+    lat, lon = nums[0], nums[1]
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (len(nums) == 4 and nums[3] < 0):
+        return None, "bad_geopoint"
+    return " ".join(_fmt(n) for n in nums), None
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if n.is_integer() else repr(n)
+
+
+def _ack(raw: Any) -> tuple[Any, str | None]:
+    if raw is True or str(raw).strip().lower() in ("ok", "yes", "true", "1"):
+        return "OK", None
+    return None, "not_ack"
+
+
+def _range(f: Field, raw: Any) -> tuple[Any, str | None, dict]:
+    start = float(f.parameters.get("start", "1"))
+    end = float(f.parameters.get("end", "10"))
+    step = float(f.parameters.get("step", "1"))
+    info = {"start": _fmt(start), "end": _fmt(end), "step": _fmt(step)}
+    value = _number(raw)
+    lo, hi = min(start, end), max(start, end)
+    if value is None or not lo <= value <= hi:
+        return None, "out_of_range", info
+    steps = (value - start) / step
+    if abs(steps - round(steps)) > 1e-9:
+        return None, "out_of_range", info
+    return (int(value) if value.is_integer() else value), None, info
+
+
+def _select_one(raw: Any) -> tuple[Any, str | None]:
+    if isinstance(raw, (dict, list, bool)):
+        return None, "not_text"
+    return _text(raw)
+
+
+def _select_multiple(raw: Any) -> tuple[Any, str | None]:
+    if isinstance(raw, str):
+        return raw.split(), None
+    if isinstance(raw, (list, tuple)) and all(isinstance(v, (str, int)) for v in raw):
+        seen: list[str] = []
+        for v in raw:
+            if str(v) not in seen:
+                seen.append(str(v))
+        return seen, None
+    return None, "not_list"
+
+
+_SIMPLE = {
+    "text": _text,
+    "integer": _integer,
+    "decimal": _decimal,
+    "date": _date,
+    "today": _date,
+    "time": _time,
+    "dateTime": _datetime,
+    "start": _datetime,
+    "end": _datetime,
+    "geopoint": _geopoint,
+    "acknowledge": _ack,
+    "select_one": _select_one,
+    "select_one_from_file": _select_one,
+    "select_multiple": _select_multiple,
+    "image": _text,
+    "calculate": _text,
+    "deviceid": _text,
+    "username": _text,
+}
+
+
+def coerce(f: Field, raw: Any) -> tuple[Any, str | None, dict]:
+    """(stored value, message key or None, message fields). Empty input is stored as None."""
+    if is_empty(raw) or (isinstance(raw, str) and not raw.strip() and f.kind != "text"):
+        return None, None, {}
+    if f.kind == "range":
+        return _range(f, raw)
+    convert = _SIMPLE.get(f.kind)
+    if convert is None:
+        return None, "read_only", {}
+    value, key = convert(raw)
+    return value, key, {}

@@ -1,0 +1,42 @@
+"""Located problems in a form definition: every one names sheet, row and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fieldsurvey.core.errors import RefusedError
+
+
+@dataclass(frozen=True, order=True)
+class FormProblem:
+    sheet: str
+    row: int  # 1-based spreadsheet row, 0 when the problem concerns the whole sheet
+    column: str  # header text, e.g. "relevant" or "label::English (en)"
+    code: str
+    message: str
+    letter: str = ""  # spreadsheet column letter, e.g. "F"
+    file: str = ""
+
+    def location(self) -> str:
+        where = f"sheet '{self.sheet}'"
+        if self.row:
+            where += f", row {self.row}"
+        if self.column:
+            col = f"'{self.column}'" + (f" ({self.letter})" if self.letter else "")
+            where += f", column {col}"
+        return where
+
+    def __str__(self) -> str:
+        prefix = f"{self.file}: " if self.file else ""
+        return f"{prefix}{self.location()}: {self.message}"
+
+
+class FormRejected(RefusedError):
+    """A form definition with one or more problems; carries all of them."""
+
+    def __init__(self, source: str, problems: list[FormProblem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.sheet, p.row, p.column))
+        super().__init__(
+            f"{source}: {len(self.problems)} problem(s) in the form",
+            [str(p) for p in self.problems],
+        )

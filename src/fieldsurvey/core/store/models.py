@@ -1,0 +1,152 @@
+"""The tables. Every id that can leave the machine is a UUID string made on the device.
+
+JSON payloads (answers, parents, audit details) are stored as canonical JSON text, so the
+same content is the same bytes on every device and in every dialect.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Column, LargeBinary, String, Text
+from sqlmodel import Field, SQLModel
+
+# Named constraints keep future Alembic batch migrations on SQLite predictable.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+DRAFT = "draft"
+COMPLETE = "complete"
+RECORD_STATUSES = (DRAFT, COMPLETE)
+STATUS_WIDTH = 32  # room for later review statuses such as "approved"
+
+EDIT = "edit"
+REVIEW = "review"
+MERGE = "merge"
+REVISION_KINDS = (EDIT, REVIEW, MERGE)
+
+# Keys of the settings table.
+SETTING_DEVICE_ID = "device.id"
+SETTING_DEVICE_NAME = "device.name"
+SETTING_ENUMERATOR = "enumerator.name"
+SETTING_LANGUAGE = "ui.language"
+SETTING_HLC = "hlc.last"
+
+
+def _text(nullable: bool = False) -> Any:
+    return Field(sa_column=Column(Text, nullable=nullable))
+
+
+class FormDef(SQLModel, table=True):
+    """One version of a form's XLSForm workbook. Old versions stay: records point at them."""
+
+    __tablename__ = "form_defs"
+
+    form_id: str = Field(primary_key=True)
+    version: str = Field(primary_key=True)
+    title: str = ""
+    definition: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str
+    added_at: str
+
+
+class Village(SQLModel, table=True):
+    __tablename__ = "villages"
+
+    code: str = Field(primary_key=True)  # registry code, or a UUID when provisional
+    name_zh: str = ""
+    name_en: str = ""  # pinyin
+    township: str = ""
+    township_zh: str = ""
+    county: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    provisional: bool = False  # added in the field without an official code
+    created_at: str
+    device_id: str
+
+
+class Record(SQLModel, table=True):
+    """A filled form. Its answers and status are a copy of its head revision's."""
+
+    __tablename__ = "records"
+
+    id: str = Field(primary_key=True)
+    form_id: str = Field(index=True)
+    form_version: str
+    village_code: str | None = Field(default=None, foreign_key="villages.code", index=True)
+    status: str = Field(sa_column=Column(String(STATUS_WIDTH), nullable=False, index=True))
+    answers: str = _text()
+    head_revision_id: str
+    enumerator: str = ""
+    device_id: str
+    created_at: str
+    updated_at: str
+    deleted: bool = False
+
+    def answers_dict(self) -> dict[str, Any]:
+        return json.loads(self.answers)
+
+
+class Revision(SQLModel, table=True):
+    """One save of a record. Append-only: rows are inserted, never updated or deleted."""
+
+    __tablename__ = "revisions"
+
+    id: str = Field(primary_key=True)
+    record_id: str = Field(foreign_key="records.id", index=True)
+    parents: str = _text()  # JSON list of revision ids
+    answers: str = _text()
+    status: str = Field(sa_column=Column(String(STATUS_WIDTH), nullable=False))
+    author: str = ""
+    device_id: str
+    hlc: str
+    created_at: str
+    hash: str
+    kind: str = Field(default=EDIT, sa_column=Column(String(16), nullable=False))
+
+    def answers_dict(self) -> dict[str, Any]:
+        return json.loads(self.answers)
+
+    def parents_list(self) -> list[str]:
+        return json.loads(self.parents)
+
+
+class Device(SQLModel, table=True):
+    __tablename__ = "devices"
+
+    id: str = Field(primary_key=True)
+    name: str = ""
+    public_key: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    is_local: bool = False
+    first_seen: str
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "settings"
+
+    key: str = Field(primary_key=True)
+    value: str = _text()
+
+
+class AuditEntry(SQLModel, table=True):
+    """What happened on this machine, and who did it. Local only, so an integer id is fine."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str
+    actor: str = ""
+    device_id: str = ""
+    action: str
+    record_id: str | None = None
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+    def detail_dict(self) -> dict[str, Any]:
+        return json.loads(self.detail)

@@ -1,0 +1,482 @@
+"""Records, their revisions, villages and form definitions: plain functions over a session.
+
+Each function works inside the caller's ``Store.session()`` and flushes, so a mistake shows up
+at the call and the caller's transaction decides what is kept. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import uuid
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from fieldsurvey.core.errors import FieldSurveyError, RefusedError, UsageError
+from fieldsurvey.core.store.canonical import canonical_json, utc_now
+from fieldsurvey.core.store.hlc import parse_hlc
+from fieldsurvey.core.store.models import (
+    DRAFT,
+    EDIT,
+    RECORD_STATUSES,
+    REVISION_KINDS,
+    AuditEntry,
+    FormDef,
+    Record,
+    Revision,
+    Village,
+)
+
+MIN_PREFIX = 8
+_HEX_PREFIX = re.compile(r"[0-9a-f-]+")
+
+
+class RecordStateError(FieldSurveyError):
+    """The record's state does not allow this (e.g. deleting a completed record)."""
+
+
+class AmbiguousIdError(UsageError, LookupError):
+    """A shortened id that matches more than one record, or is too short to look up."""
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def dump_answers(answers: dict[str, Any]) -> str:
+    """The canonical JSON text of a set of answers."""
+    if not isinstance(answers, dict) or not all(isinstance(k, str) for k in answers):
+        raise TypeError("answers must be a mapping of field name to value")
+    return canonical_json(answers)
+
+
+def revision_hash(revision: Revision) -> str:
+    """sha256 of the canonical JSON of everything a revision says, parents included."""
+    content = {
+        "id": revision.id,
+        "record_id": revision.record_id,
+        "parents": json.loads(revision.parents),
+        "answers": json.loads(revision.answers),
+        "status": revision.status,
+        "author": revision.author,
+        "device_id": revision.device_id,
+        "hlc": revision.hlc,
+        "created_at": revision.created_at,
+        "kind": revision.kind,
+    }
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def _new_id(given: str | None = None) -> str:
+    if given is None:
+        return str(uuid.uuid4())
+    if str(uuid.UUID(given)) != given:
+        raise ValueError(f"not a canonical lower-case UUID: {given!r}")
+    return given
+
+
+def _check_status(status: str) -> None:
+    if status not in RECORD_STATUSES:
+        raise ValueError(f"unknown record status {status!r}; expected one of {RECORD_STATUSES}")
+
+
+def audit(
+    *,
+    session: Session,
+    action: str,
+    actor: str = "",
+    device_id: str = "",
+    record_id: str | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    entry = AuditEntry(
+        at=utc_now(),
+        actor=actor,
+        device_id=device_id,
+        action=action,
+        record_id=record_id,
+        detail=canonical_json(detail),
+    )
+    session.add(entry)
+    return entry
+
+
+# -- records and revisions ------------------------------------------------------------------
+
+
+def create_record(
+    *,
+    session: Session,
+    form_id: str,
+    form_version: str,
+    answers: dict[str, Any],
+    status: str,
+    village_code: str | None,
+    author: str,
+    device_id: str,
+    hlc: str,
+    record_id: str | None = None,
+) -> Record:
+    """A new record with its first revision (no parents) and an audit entry."""
+    _check_status(status)
+    parse_hlc(hlc)
+    now = utc_now()
+    record_id = _new_id(record_id)
+    text = dump_answers(answers)
+    revision = _revision(
+        record_id=record_id,
+        parents=[],
+        answers_text=text,
+        status=status,
+        author=author,
+        device_id=device_id,
+        hlc=hlc,
+        created_at=now,
+        kind=EDIT,
+    )
+    record = Record(
+        id=record_id,
+        form_id=form_id,
+        form_version=form_version,
+        village_code=village_code,
+        status=status,
+        answers=text,
+        head_revision_id=revision.id,
+        enumerator=author,
+        device_id=device_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(record)
+    session.flush()  # the record first: the revision refers to it
+    session.add(revision)
+    audit(
+        session=session,
+        action="record.create",
+        actor=author,
+        device_id=device_id,
+        record_id=record_id,
+        revision_id=revision.id,
+        status=status,
+        form_id=form_id,
+        form_version=form_version,
+    )
+    session.flush()
+    return record
+
+
+def add_revision(
+    *,
+    session: Session,
+    record: Record,
+    answers: dict[str, Any] | None,
+    status: str,
+    author: str,
+    device_id: str,
+    hlc: str,
+    kind: str = EDIT,
+    parents: list[str] | None = None,
+) -> Revision:
+    """Append a revision (child of the head, or of *parents*) and make it the record's head.
+
+    ``answers=None`` keeps the current answers, as a review decision does.
+    """
+    _check_status(status)
+    if kind not in REVISION_KINDS:
+        raise ValueError(f"unknown revision kind {kind!r}; expected one of {REVISION_KINDS}")
+    parse_hlc(hlc)
+    if record.deleted:
+        raise RecordStateError(f"record {record.id} was deleted and cannot be changed")
+    parents = [record.head_revision_id] if parents is None else list(parents)
+    _check_parents(session, record.id, parents)
+    text = record.answers if answers is None else dump_answers(answers)
+    now = utc_now()
+    revision = _revision(
+        record_id=record.id,
+        parents=parents,
+        answers_text=text,
+        status=status,
+        author=author,
+        device_id=device_id,
+        hlc=hlc,
+        created_at=now,
+        kind=kind,
+    )
+    session.add(revision)
+    record.answers = text
+    record.status = status
+    record.head_revision_id = revision.id
+    record.updated_at = now
+    session.add(record)
+    audit(
+        session=session,
+        action="record.revise",
+        actor=author,
+        device_id=device_id,
+        record_id=record.id,
+        revision_id=revision.id,
+        status=status,
+        kind=kind,
+    )
+    session.flush()
+    return revision
+
+
+def _check_parents(session: Session, record_id: str, parents: list[str]) -> None:
+    if not parents:
+        raise ValueError("a later revision needs at least one parent")
+    if len(set(parents)) != len(parents):
+        raise ValueError(f"repeated parent revision in {parents}")
+    found = session.exec(
+        select(Revision.id).where(Revision.record_id == record_id, col(Revision.id).in_(parents))
+    ).all()
+    missing = sorted(set(parents) - set(found))
+    if missing:
+        raise ValueError(f"record {record_id} has no revision {', '.join(missing)}")
+
+
+def _revision(*, answers_text: str, parents: list[str], **fields: Any) -> Revision:
+    revision = Revision(
+        id=str(uuid.uuid4()),
+        parents=canonical_json(parents),
+        answers=answers_text,
+        hash="",
+        **fields,
+    )
+    revision.hash = revision_hash(revision)
+    return revision
+
+
+def get_record(*, session: Session, record_id: str) -> Record | None:
+    """The record with this id, or with this unique prefix of at least 8 characters.
+
+    Deleted drafts are returned too (check ``.deleted``): nothing saved is ever hidden for good.
+    """
+    key = record_id.strip().lower()
+    record = session.get(Record, key)
+    if record is not None or len(key) == 36:
+        return record
+    if len(key) < MIN_PREFIX:
+        raise AmbiguousIdError(
+            f"record id {record_id!r} is too short; give at least {MIN_PREFIX} characters"
+        )
+    if not _HEX_PREFIX.fullmatch(key):
+        return None
+    matches = session.exec(
+        select(Record).where(col(Record.id).startswith(key, autoescape=True)).limit(2)
+    ).all()
+    if len(matches) > 1:
+        raise AmbiguousIdError(
+            f"record id {record_id!r} matches more than one record; give more characters"
+        )
+    return matches[0] if matches else None
+
+
+def list_records(
+    *,
+    session: Session,
+    form_id: str | None = None,
+    status: str | None = None,
+    village_code: str | None = None,
+    include_deleted: bool = False,
+) -> list[Record]:
+    """Records, most recently changed first."""
+    query = select(Record)
+    if form_id is not None:
+        query = query.where(Record.form_id == form_id)
+    if status is not None:
+        query = query.where(Record.status == status)
+    if village_code is not None:
+        query = query.where(Record.village_code == village_code)
+    if not include_deleted:
+        query = query.where(col(Record.deleted).is_(False))
+    query = query.order_by(col(Record.updated_at).desc(), col(Record.id))
+    return list(session.exec(query).all())
+
+
+def history(*, session: Session, record_id: str) -> list[Revision]:
+    """All revisions of a record, in clock order."""
+    query = (
+        select(Revision)
+        .where(Revision.record_id == record_id)
+        .order_by(col(Revision.hlc), col(Revision.id))
+    )
+    return list(session.exec(query).all())
+
+
+def delete_draft(*, session: Session, record_id: str, actor: str, device_id: str) -> Record:
+    """Mark a draft deleted. Its revisions stay; completed records cannot be deleted."""
+    record = get_record(session=session, record_id=record_id)
+    if record is None:
+        raise LookupError(f"no record {record_id}")
+    if record.status != DRAFT:
+        raise RecordStateError(f"record {record.id} is {record.status}; only drafts can be deleted")
+    if not record.deleted:
+        record.deleted = True
+        record.updated_at = utc_now()
+        session.add(record)
+        audit(
+            session=session,
+            action="record.delete",
+            actor=actor,
+            device_id=device_id,
+            record_id=record.id,
+            revision_id=record.head_revision_id,
+        )
+        session.flush()
+    return record
+
+
+# -- villages -------------------------------------------------------------------------------
+
+
+def upsert_village(
+    *,
+    session: Session,
+    code: str | None,
+    device_id: str,
+    name_zh: str | None = None,
+    name_en: str | None = None,
+    township: str | None = None,
+    township_zh: str | None = None,
+    county: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    provisional: bool | None = None,
+    actor: str = "",
+) -> Village:
+    """Add a village or change the fields given (None leaves a field as it is).
+
+    ``code=None`` adds a provisional village under a new UUID, for one met in the field
+    that the registry lacks.
+    """
+    _check_coordinate(latitude, 90, "latitude")
+    _check_coordinate(longitude, 180, "longitude")
+    given: dict[str, Any] = {
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "township": township,
+        "township_zh": township_zh,
+        "county": county,
+        "latitude": latitude,
+        "longitude": longitude,
+        "provisional": provisional,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if code is None:
+        code = str(uuid.uuid4())
+        changes.setdefault("provisional", True)
+    code = code.strip()
+    if not code:
+        raise ValueError("a village code cannot be empty")
+    village = session.get(Village, code)
+    if village is None:
+        village = Village(code=code, created_at=utc_now(), device_id=device_id, **changes)
+        action = "village.add"
+    else:
+        changes = {k: v for k, v in changes.items() if getattr(village, k) != v}
+        for key, value in changes.items():
+            setattr(village, key, value)
+        action = "village.update"
+    if action == "village.add" or changes:
+        session.add(village)
+        audit(
+            session=session,
+            action=action,
+            actor=actor,
+            device_id=device_id,
+            code=code,
+            changes=changes,
+        )
+        session.flush()
+    return village
+
+
+def _check_coordinate(value: float | None, bound: float, name: str) -> None:
+    if value is not None and not (math.isfinite(value) and -bound <= value <= bound):
+        raise ValueError(f"{name} {value} is outside -{bound}..{bound}")
+
+
+def get_village(*, session: Session, code: str) -> Village | None:
+    return session.get(Village, code.strip())
+
+
+def list_villages(
+    *, session: Session, township: str | None = None, provisional: bool | None = None
+) -> list[Village]:
+    """Villages by code; registry codes are hierarchical, so townships stay together."""
+    query = select(Village)
+    if township is not None:
+        query = query.where(Village.township == township)
+    if provisional is not None:
+        query = query.where(col(Village.provisional).is_(provisional))
+    return list(session.exec(query.order_by(col(Village.code))).all())
+
+
+# -- form definitions -----------------------------------------------------------------------
+
+
+def add_form_def(
+    *,
+    session: Session,
+    form_id: str,
+    version: str,
+    title: str,
+    definition: bytes,
+    actor: str = "",
+    device_id: str = "",
+) -> FormDef:
+    """Keep a form version's workbook. Adding the same bytes again is a no-op; different bytes
+    under a version already kept are refused, since records filled with it point at it."""
+    digest = hashlib.sha256(definition).hexdigest()
+    existing = session.get(FormDef, (form_id, version))
+    if existing is not None:
+        if existing.sha256 == digest:
+            return existing
+        raise RefusedError(
+            f"form {form_id} version {version} is already installed with a different "
+            "workbook; give the changed form a new version"
+        )
+    form = FormDef(
+        form_id=form_id,
+        version=version,
+        title=title,
+        definition=definition,
+        sha256=digest,
+        added_at=utc_now(),
+    )
+    session.add(form)
+    audit(
+        session=session,
+        action="form.add",
+        actor=actor,
+        device_id=device_id,
+        form_id=form_id,
+        version=version,
+        sha256=digest,
+    )
+    session.flush()
+    return form
+
+
+def get_form_def(*, session: Session, form_id: str, version: str | None = None) -> FormDef | None:
+    """One version of a form, or its latest (last added, then highest version) when None."""
+    if version is not None:
+        return session.get(FormDef, (form_id, version))
+    query = (
+        select(FormDef)
+        .where(FormDef.form_id == form_id)
+        .order_by(col(FormDef.added_at).desc(), col(FormDef.version).desc())
+        .limit(1)
+    )
+    return session.exec(query).first()
+
+
+def list_form_defs(*, session: Session, form_id: str | None = None) -> list[FormDef]:
+    query = select(FormDef)
+    if form_id is not None:
+        query = query.where(FormDef.form_id == form_id)
+    query = query.order_by(col(FormDef.form_id), col(FormDef.added_at), col(FormDef.version))
+    return list(session.exec(query).all())

@@ -1,0 +1,361 @@
+"""The one facade over a FieldSurvey database: forms, villages, records and their revisions.
+
+The command line and the desktop app both drive the data through this class, so a behaviour
+exists in both faces or in neither. Mutating calls return what changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fieldsurvey import paths
+from fieldsurvey.core.errors import InvalidDataError, RefusedError, UsageError
+from fieldsurvey.core.forms.builder import check_form, check_form_bytes
+from fieldsurvey.core.forms.evaluation import Evaluation, evaluate
+from fieldsurvey.core.forms.external import choices_from_csv
+from fieldsurvey.core.forms.model import Choice, Field, Form
+from fieldsurvey.core.forms.problems import FormRejected
+from fieldsurvey.core.registry import read_registry
+from fieldsurvey.core.store import records as rec
+from fieldsurvey.core.store.db import Store, open_store
+from fieldsurvey.core.store.models import (
+    SETTING_DEVICE_NAME,
+    SETTING_ENUMERATOR,
+    SETTING_LANGUAGE,
+    FormDef,
+    Record,
+    Revision,
+    Village,
+)
+
+REGISTRY_FILE = "villages.csv"
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class Saved:
+    """What a save changed: the record and the revision it made."""
+
+    record: Record
+    revision: Revision
+    evaluation: Evaluation
+
+
+class Workspace:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._forms: dict[tuple[str, str], Form] = {}
+        self.device_id = store.local_device().id
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, create: bool = True) -> Workspace:
+        return cls(open_store(path or paths.default_db_path(), create=create))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- settings --------------------------------------------------------------------------
+    @property
+    def enumerator(self) -> str:
+        return self.store.get_setting(SETTING_ENUMERATOR) or ""
+
+    @property
+    def device_name(self) -> str:
+        return self.store.local_device().name or ""
+
+    def configure(
+        self,
+        *,
+        enumerator: str | None = None,
+        device: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        if enumerator is not None:
+            self.store.set_setting(SETTING_ENUMERATOR, enumerator)
+        if device is not None:
+            self.store.set_setting(SETTING_DEVICE_NAME, device)
+        if language is not None:
+            self.store.set_setting(SETTING_LANGUAGE, language)
+
+    # -- forms -----------------------------------------------------------------------------
+    def initialise(
+        self, *, enumerator: str | None = None, device: str | None = None
+    ) -> dict[str, int]:
+        """Load the programme forms and registry shipped with the app; safe to run again."""
+        self.configure(enumerator=enumerator, device=device)
+        villages = self.import_villages(paths.forms_dir() / REGISTRY_FILE)
+        added = 0
+        for path in sorted(paths.forms_dir().glob("*.xlsx")):
+            added += self.add_form(path)[1]
+        return {"forms_added": added, "villages": villages}
+
+    def add_form(self, path: Path | str) -> tuple[FormDef, bool]:
+        """Add a form or a new version of one; (definition, whether it was new)."""
+        path = Path(path)
+        result = check_form(path)
+        if result.form is None:
+            raise FormRejected(str(path), result.problems)
+        form = result.form
+        data = path.read_bytes()
+        with self.store.session() as s:
+            existing = rec.get_form_def(session=s, form_id=form.form_id, version=form.version)
+            if existing is not None:
+                if existing.sha256 != result.sha256:
+                    raise RefusedError(
+                        f"{path}: form '{form.form_id}' version {form.version} is already in the "
+                        "database with different content; raise the version in the settings sheet"
+                    )
+                return existing, False
+            fd = rec.add_form_def(
+                session=s,
+                form_id=form.form_id,
+                version=form.version,
+                title=form.title_in("en"),
+                definition=data,
+                actor=self.enumerator,
+                device_id=self.device_id,
+            )
+            return fd, True
+
+    def form_defs(self) -> list[FormDef]:
+        with self.store.session() as s:
+            return rec.list_form_defs(session=s)
+
+    def form(self, form_id: str, version: str | None = None) -> Form:
+        """The parsed form (the latest version unless one is named), cached per version."""
+        with self.store.session() as s:
+            fd = rec.get_form_def(session=s, form_id=form_id, version=version)
+        if fd is None:
+            known = ", ".join(sorted({f.form_id for f in self.form_defs()})) or "none"
+            what = f"form '{form_id}'" + (f" version {version}" if version else "")
+            raise UsageError(f"{what} is not in the database (forms: {known})")
+        key = (fd.form_id, fd.version)
+        if key not in self._forms:
+            result = check_form_bytes(
+                fd.definition, file=f"{fd.form_id}.xlsx", external=self._external
+            )
+            if result.form is None:
+                raise FormRejected(f"stored form {fd.form_id} {fd.version}", result.problems)
+            self._forms[key] = result.form
+        return self._forms[key]
+
+    def _external(self, filename: str) -> list[Choice] | None:
+        if filename == REGISTRY_FILE:
+            return [
+                Choice(
+                    v.code,
+                    {"en": v.name_en or v.code, "zh": v.name_zh or v.name_en or v.code},
+                    {"township": v.township or ""},
+                )
+                for v in self.villages()
+            ]
+        path = paths.forms_dir() / filename
+        return choices_from_csv(path.read_text(encoding="utf-8-sig")) if path.is_file() else None
+
+    # -- villages --------------------------------------------------------------------------
+    def villages(self) -> list[Village]:
+        with self.store.session() as s:
+            return rec.list_villages(session=s)
+
+    def import_villages(self, path: Path | str) -> int:
+        rows = read_registry(Path(path))
+        with self.store.session() as s:
+            for row in rows:
+                rec.upsert_village(session=s, device_id=self.device_id, **row)
+        self._forms.clear()  # the registry feeds select_one_from_file choices
+        return len(rows)
+
+    # -- records ---------------------------------------------------------------------------
+    def evaluate(
+        self, form: Form, answers: dict[str, Any], *, complete: bool, lang: str | None = None
+    ) -> Evaluation:
+        return evaluate(form, answers, lang=lang, complete=complete)
+
+    def _check(self, form: Form, answers: dict[str, Any], complete: bool) -> Evaluation:
+        ev = self.evaluate(form, answers, complete=complete)
+        if ev.problems:
+            raise InvalidDataError(
+                f"{len(ev.problems)} problem(s); nothing was saved",
+                [str(p) for p in ev.problems],
+            )
+        return ev
+
+    def _village_of(self, form: Form, answers: dict[str, Any], village: str | None) -> str | None:
+        code = village or next(
+            (
+                answers.get(f.name)
+                for f in form.fields()
+                if f.kind == "select_one_from_file" and f.file == REGISTRY_FILE
+            ),
+            None,
+        )
+        if code:
+            with self.store.session() as s:
+                if rec.get_village(session=s, code=code) is None:
+                    raise InvalidDataError(f"village '{code}' is not in the registry")
+        return code or None
+
+    def add_record(
+        self,
+        form_id: str,
+        answers: dict[str, Any],
+        *,
+        village: str | None = None,
+        complete: bool = False,
+        record_id: str | None = None,
+    ) -> Saved:
+        form = self.form(form_id)
+        answers = fill_metadata(
+            form, dict(answers), enumerator=self.enumerator, device=self.device_id
+        )
+        ev = self._check(form, answers, complete)
+        code = self._village_of(form, ev.answers, village)
+        with self.store.session() as s:
+            record = rec.create_record(
+                session=s,
+                form_id=form.form_id,
+                form_version=form.version,
+                answers=ev.answers,
+                status="complete" if complete else "draft",
+                village_code=code,
+                author=self.enumerator,
+                device_id=self.device_id,
+                hlc=self.store.hlc_now(session=s),
+                record_id=record_id,
+            )
+            head = rec.history(session=s, record_id=record.id)[-1]
+        return Saved(record, head, ev)
+
+    def record(self, record_id: str) -> Record:
+        with self.store.session() as s:
+            try:
+                found = rec.get_record(session=s, record_id=record_id)
+            except LookupError as exc:
+                raise UsageError(str(exc)) from exc
+        if found is None:
+            raise UsageError(f"no record '{record_id}' in this database")
+        return found
+
+    def records(
+        self, *, form_id: str | None = None, status: str | None = None, village: str | None = None
+    ) -> list[Record]:
+        with self.store.session() as s:
+            return rec.list_records(session=s, form_id=form_id, status=status, village_code=village)
+
+    def history(self, record_id: str) -> list[Revision]:
+        record = self.record(record_id)
+        with self.store.session() as s:
+            return rec.history(session=s, record_id=record.id)
+
+    def save_answers(
+        self, record_id: str, answers: dict[str, Any], *, complete: bool | None = None
+    ) -> Saved:
+        """A new revision with *answers* replacing the current ones."""
+        record = self.record(record_id)
+        form = self.form(record.form_id, record.form_version)
+        status = record.status if complete is None else ("complete" if complete else "draft")
+        ev = self._check(form, answers, status == "complete")
+        code = self._village_of(form, ev.answers, None) or record.village_code
+        with self.store.session() as s:
+            current = rec.get_record(session=s, record_id=record.id)
+            assert current is not None
+            current.village_code = code
+            revision = rec.add_revision(
+                session=s,
+                record=current,
+                answers=ev.answers,
+                status=status,
+                author=self.enumerator,
+                device_id=self.device_id,
+                hlc=self.store.hlc_now(session=s),
+            )
+            s.flush()
+            s.refresh(current)
+        return Saved(current, revision, ev)
+
+    def set_values(
+        self, record_id: str, assignments: dict[str, str], *, complete: bool = False
+    ) -> Saved:
+        record = self.record(record_id)
+        form = self.form(record.form_id, record.form_version)
+        answers = copy.deepcopy(record.answers_dict())
+        for path, value in assignments.items():
+            assign(form, answers, path, value)
+        return self.save_answers(record.id, answers, complete=True if complete else None)
+
+    def delete_draft(self, record_id: str) -> None:
+        record = self.record(record_id)
+        with self.store.session() as s:
+            rec.delete_draft(
+                session=s, record_id=record.id, actor=self.enumerator, device_id=self.device_id
+            )
+
+
+def fill_metadata(
+    form: Form, answers: dict[str, Any], *, enumerator: str, device: str
+) -> dict[str, Any]:
+    """Metadata questions (start, today, deviceid, username) filled in as ODK does at creation."""
+    now = dt.datetime.now().replace(microsecond=0)
+    auto = {
+        "start": now.isoformat(),
+        "end": now.isoformat(),
+        "today": now.date().isoformat(),
+        "deviceid": device,
+        "username": enumerator,
+    }
+    for f in form.fields():
+        if f.kind in auto and f.repeat is None and answers.get(f.name) in (None, ""):
+            answers[f.name] = auto[f.kind]
+    return answers
+
+
+def assign(form: Form, answers: dict[str, Any], path: str, raw: str) -> None:
+    """Set ``name`` or ``repeat[row]/name`` (1-based rows, as shown) from command-line text."""
+    target: dict[str, Any] = answers
+    parts = path.split("/")
+    for part in parts[:-1]:
+        name, _, index = part.partition("[")
+        rows = target.get(name)
+        try:
+            row = int(index.rstrip("]")) - 1
+        except ValueError:
+            raise UsageError(
+                f"'{part}': write a repeat row as name[row], e.g. cooperative[1]"
+            ) from None
+        if name not in form.nodes or not isinstance(rows, list) or not 0 <= row < len(rows):
+            raise UsageError(f"'{path}': no row {index.rstrip(']')} in '{name}'")
+        target = rows[row]
+    name = parts[-1]
+    node = form.nodes.get(name)
+    if not isinstance(node, Field):
+        raise InvalidDataError(
+            f"{name}: no question has this name", [f"{name}: no question has this name"]
+        )
+    target[name] = _parse_cli_value(node, raw)
+
+
+def _parse_cli_value(f: Field, raw: str) -> Any:
+    if raw == "":
+        return None
+    if f.kind == "select_multiple":
+        return raw.replace(",", " ").split()
+    if raw.startswith(("[", "{")):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            return raw
+    return raw

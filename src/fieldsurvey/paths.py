@@ -1,0 +1,37 @@
+"""Where the programme's forms, resources and the user's database live.
+
+Installed from a wheel, forms/ and resources/ are package data under ``_data``; in a source
+checkout they are the top-level folders. Neither depends on the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+_PKG = Path(__file__).resolve().parent
+APP_NAME = "FieldSurvey"
+
+
+def _data_dir(name: str) -> Path:
+    for candidate in (_PKG / "_data" / name, _PKG.parent.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"FieldSurvey installation is missing its {name}/ folder")
+
+
+def forms_dir() -> Path:
+    return _data_dir("forms")
+
+
+def resources_dir() -> Path:
+    return _data_dir("resources")
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("FIELDSURVEY_DB")
+    if env:
+        return Path(env)
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "fieldsurvey.db"
