@@ -1,0 +1,1 @@
+"""The desktop app (PySide6). Views call the core through the Workspace; no SQL here."""
