@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from fieldsurvey.cli import app_commands, exchange_commands
 from fieldsurvey.cli.output import print_json, print_table
 from fieldsurvey.cli.records_view import record_json, revision_json, show_record
 from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED, RefusedError, UsageError
@@ -231,4 +232,6 @@ HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("records", "show"): cmd_records_show,
     ("records", "set"): cmd_records_set,
     ("records", "history"): cmd_records_history,
+    **exchange_commands.HANDLERS,
+    **app_commands.HANDLERS,
 }

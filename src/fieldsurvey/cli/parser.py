@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 
 from fieldsurvey import __version__
+from fieldsurvey.cli import app_commands, exchange_commands
+
+# Modules that add their own subcommands: each has register(subparsers) and HANDLERS.
+EXTENSIONS = (exchange_commands.register, app_commands.register)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -86,4 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
     rh = rsub.add_parser("history", help="the record's revisions, oldest first")
     rh.add_argument("uuid", metavar="UUID")
     rh.add_argument("--json", action="store_true", help="machine-readable output")
+    for register in EXTENSIONS:
+        register(sub)
     return p

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import select
+
 from fieldsurvey import paths
 from fieldsurvey.core.errors import InvalidDataError, RefusedError, UsageError
 from fieldsurvey.core.forms.builder import check_form, check_form_bytes
@@ -30,10 +32,12 @@ from fieldsurvey.core.store.models import (
     FormDef,
     Record,
     Revision,
+    Setting,
     Village,
 )
 
 REGISTRY_FILE = "villages.csv"
+AUTOSAVE_PREFIX = "autosave."
 
 
 def utc_now() -> str:
@@ -185,12 +189,19 @@ class Workspace:
     ) -> Evaluation:
         return evaluate(form, answers, lang=lang, complete=complete)
 
-    def _check(self, form: Form, answers: dict[str, Any], complete: bool) -> Evaluation:
+    def _check(
+        self, form: Form, answers: dict[str, Any], complete: bool, lenient: bool = False
+    ) -> Evaluation:
+        """Evaluate and refuse on problems. *lenient* drafts (the GUI's autosaved work) are
+        refused only for values of the wrong type; a broken constraint waits for finalising."""
         ev = self.evaluate(form, answers, complete=complete)
-        if ev.problems:
+        blocking = [
+            p for p in ev.problems if not lenient or p.rule in ("type", "choice", "unknown")
+        ]
+        if blocking:
             raise InvalidDataError(
                 f"{len(ev.problems)} problem(s); nothing was saved",
-                [str(p) for p in ev.problems],
+                [str(p) for p in blocking],
             )
         return ev
 
@@ -238,6 +249,7 @@ class Workspace:
                 record_id=record_id,
             )
             head = rec.history(session=s, record_id=record.id)[-1]
+            _clear_autosave(s, record.id)
         return Saved(record, head, ev)
 
     def record(self, record_id: str) -> Record:
@@ -283,6 +295,7 @@ class Workspace:
                 device_id=self.device_id,
                 hlc=self.store.hlc_now(session=s),
             )
+            _clear_autosave(s, current.id)
             s.flush()
             s.refresh(current)
         return Saved(current, revision, ev)
@@ -297,12 +310,46 @@ class Workspace:
             assign(form, answers, path, value)
         return self.save_answers(record.id, answers, complete=True if complete else None)
 
+    # -- autosave: unsaved work kept apart from the record's history ------------------------
+    def autosave(
+        self, record_id: str, form_id: str, answers: dict[str, Any], *, village: str | None = None
+    ) -> None:
+        """Keep in-progress answers (one transaction) without making a revision; a crash or
+        power cut loses at most the seconds since the last call."""
+        payload = {
+            "record_id": record_id,
+            "form_id": form_id,
+            "village": village,
+            "answers": answers,
+            "saved_at": utc_now(),
+        }
+        self.store.set_setting(
+            AUTOSAVE_PREFIX + record_id, json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        )
+
+    def discard_autosave(self, record_id: str) -> None:
+        self.store.set_setting(AUTOSAVE_PREFIX + record_id, "")
+
+    def pending_autosaves(self) -> list[dict[str, Any]]:
+        """Work that was autosaved but never saved as a revision (the app closed uncleanly)."""
+        with self.store.session(write=False) as s:
+            rows = s.exec(select(Setting).where(Setting.key.startswith(AUTOSAVE_PREFIX))).all()
+            values = [r.value for r in rows if r.value]
+        return sorted((json.loads(v) for v in values), key=lambda p: p["saved_at"])
+
     def delete_draft(self, record_id: str) -> None:
         record = self.record(record_id)
         with self.store.session() as s:
             rec.delete_draft(
                 session=s, record_id=record.id, actor=self.enumerator, device_id=self.device_id
             )
+
+
+def _clear_autosave(session: Any, record_id: str) -> None:
+    """Saving a revision supersedes the autosaved copy, in the same transaction."""
+    row = session.get(Setting, AUTOSAVE_PREFIX + record_id)
+    if row is not None:
+        session.delete(row)
 
 
 def fill_metadata(
