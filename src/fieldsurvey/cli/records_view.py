@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fieldsurvey.core.forms.evaluation import path_of
+from fieldsurvey.core.forms.labels import render_label
 from fieldsurvey.core.forms.model import ROW_ID, ChoiceList, Field, Form, Group, Repeat, pick
 from fieldsurvey.core.store.models import Record, Revision
 from fieldsurvey.core.workspace import Workspace
@@ -65,6 +66,19 @@ def show_record(ws: Workspace, record: Record, *, lang: str | None) -> None:
             return ", ".join(_choice(form, clist, c, lang) for c in codes)
         return "" if value is None else str(value)
 
+    def label(node, row: dict) -> str:
+        return render_label(form.label(node, lang), lambda n: row.get(n, ev.answers.get(n)))
+
+    def has_content(group: Group, row: dict) -> bool:
+        return any(
+            isinstance(n, Field)
+            and n.has_answer
+            and row.get(n.name) is not None
+            or isinstance(n, Repeat)
+            and row.get(n.name)
+            for n in group.walk()
+        )
+
     def walk(group: Group, row: dict, rows: tuple, depth: int) -> None:
         pad = "  " * depth
         for node in group.children:
@@ -72,13 +86,15 @@ def show_record(ws: Workspace, record: Record, *, lang: str | None) -> None:
                 continue
             if isinstance(node, Repeat):
                 for i, r in enumerate(row.get(node.name) or []):
-                    print(f"{pad}{form.label(node, lang)} [{i + 1}]  ({r.get(ROW_ID, '')[:8]})")
+                    print(f"{pad}{label(node, r)} [{i + 1}]  ({r.get(ROW_ID, '')[:8]})")
                     walk(node, r, (*rows, (node.name, i)), depth + 1)
             elif isinstance(node, Group):
-                print(f"{pad}== {form.label(node, lang)} ==")
+                if not has_content(node, row):
+                    continue
+                print(f"{pad}== {label(node, row)} ==")
                 walk(node, row, rows, depth + 1)
             elif isinstance(node, Field) and node.has_answer and row.get(node.name) is not None:
-                print(f"{pad}{form.label(node, lang)}: {value_text(node, row.get(node.name))}")
+                print(f"{pad}{label(node, row)}: {value_text(node, row.get(node.name))}")
 
     walk(form.root, ev.answers, (), 0)
     for problem in ev.problems:
