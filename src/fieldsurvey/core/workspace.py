@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import bindparam, delete
 from sqlmodel import select
 
 from fieldsurvey import paths
@@ -57,7 +58,10 @@ class Workspace:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._forms: dict[tuple[str, str], Form] = {}
+        self._latest: dict[str, str] = {}  # form id -> newest version, cleared on add_form
+        self._villages_seen: set[str] = set()
         self.device_id = store.local_device().id
+        self._enumerator = store.get_setting(SETTING_ENUMERATOR) or ""
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, create: bool = True) -> Workspace:
@@ -75,7 +79,7 @@ class Workspace:
     # -- settings --------------------------------------------------------------------------
     @property
     def enumerator(self) -> str:
-        return self.store.get_setting(SETTING_ENUMERATOR) or ""
+        return self._enumerator
 
     @property
     def device_name(self) -> str:
@@ -90,6 +94,7 @@ class Workspace:
     ) -> None:
         if enumerator is not None:
             self.store.set_setting(SETTING_ENUMERATOR, enumerator)
+            self._enumerator = enumerator
         if device is not None:
             self.store.set_setting(SETTING_DEVICE_NAME, device)
         if language is not None:
@@ -124,6 +129,7 @@ class Workspace:
                         "database with different content; raise the version in the settings sheet"
                     )
                 return existing, False
+            self._latest.pop(form.form_id, None)
             fd = rec.add_form_def(
                 session=s,
                 form_id=form.form_id,
@@ -141,7 +147,10 @@ class Workspace:
 
     def form(self, form_id: str, version: str | None = None) -> Form:
         """The parsed form (the latest version unless one is named), cached per version."""
-        with self.store.session() as s:
+        version = version or self._latest.get(form_id)
+        if version is not None and (form_id, version) in self._forms:
+            return self._forms[(form_id, version)]
+        with self.store.session(write=False) as s:
             fd = rec.get_form_def(session=s, form_id=form_id, version=version)
         if fd is None:
             known = ", ".join(sorted({f.form_id for f in self.form_defs()})) or "none"
@@ -155,6 +164,7 @@ class Workspace:
             if result.form is None:
                 raise FormRejected(f"stored form {fd.form_id} {fd.version}", result.problems)
             self._forms[key] = result.form
+        self._latest.setdefault(fd.form_id, fd.version) if version is None else None
         return self._forms[key]
 
     def _external(self, filename: str) -> list[Choice] | None:
@@ -206,7 +216,7 @@ class Workspace:
         return ev
 
     def _village_of(self, form: Form, answers: dict[str, Any], village: str | None) -> str | None:
-        code = village or next(
+        return village or next(
             (
                 answers.get(f.name)
                 for f in form.fields()
@@ -214,11 +224,14 @@ class Workspace:
             ),
             None,
         )
-        if code:
-            with self.store.session() as s:
-                if rec.get_village(session=s, code=code) is None:
-                    raise InvalidDataError(f"village '{code}' is not in the registry")
-        return code or None
+
+    def _known_village(self, s: Any, code: str | None) -> None:
+        """Villages are never removed, so a code seen once stays known."""
+        if not code or code in self._villages_seen:
+            return
+        if rec.get_village(session=s, code=code) is None:
+            raise InvalidDataError(f"village '{code}' is not in the registry")
+        self._villages_seen.add(code)
 
     def add_record(
         self,
@@ -228,14 +241,17 @@ class Workspace:
         village: str | None = None,
         complete: bool = False,
         record_id: str | None = None,
+        lenient: bool = False,
     ) -> Saved:
+        """Validate and save a new record as one transaction (record, first revision, audit)."""
         form = self.form(form_id)
         answers = fill_metadata(
             form, dict(answers), enumerator=self.enumerator, device=self.device_id
         )
-        ev = self._check(form, answers, complete)
+        ev = self._check(form, answers, complete, lenient and not complete)
         code = self._village_of(form, ev.answers, village)
         with self.store.session() as s:
+            self._known_village(s, code)
             record = rec.create_record(
                 session=s,
                 form_id=form.form_id,
@@ -248,12 +264,12 @@ class Workspace:
                 hlc=self.store.hlc_now(session=s),
                 record_id=record_id,
             )
-            head = rec.history(session=s, record_id=record.id)[-1]
+            head = s.get(Revision, record.head_revision_id)
             _clear_autosave(s, record.id)
         return Saved(record, head, ev)
 
     def record(self, record_id: str) -> Record:
-        with self.store.session() as s:
+        with self.store.session(write=False) as s:
             try:
                 found = rec.get_record(session=s, record_id=record_id)
             except LookupError as exc:
@@ -274,15 +290,21 @@ class Workspace:
             return rec.history(session=s, record_id=record.id)
 
     def save_answers(
-        self, record_id: str, answers: dict[str, Any], *, complete: bool | None = None
+        self,
+        record_id: str,
+        answers: dict[str, Any],
+        *,
+        complete: bool | None = None,
+        lenient: bool = False,
     ) -> Saved:
-        """A new revision with *answers* replacing the current ones."""
+        """A new revision with *answers* replacing the current ones, in one transaction."""
         record = self.record(record_id)
         form = self.form(record.form_id, record.form_version)
         status = record.status if complete is None else ("complete" if complete else "draft")
-        ev = self._check(form, answers, status == "complete")
+        ev = self._check(form, answers, status == "complete", lenient and status != "complete")
         code = self._village_of(form, ev.answers, None) or record.village_code
         with self.store.session() as s:
+            self._known_village(s, code)
             current = rec.get_record(session=s, record_id=record.id)
             assert current is not None
             current.village_code = code
@@ -296,8 +318,6 @@ class Workspace:
                 hlc=self.store.hlc_now(session=s),
             )
             _clear_autosave(s, current.id)
-            s.flush()
-            s.refresh(current)
         return Saved(current, revision, ev)
 
     def set_values(
@@ -347,9 +367,10 @@ class Workspace:
 
 def _clear_autosave(session: Any, record_id: str) -> None:
     """Saving a revision supersedes the autosaved copy, in the same transaction."""
-    row = session.get(Setting, AUTOSAVE_PREFIX + record_id)
-    if row is not None:
-        session.delete(row)
+    table = Setting.__table__  # type: ignore[attr-defined]
+    session.execute(
+        delete(table).where(table.c.key == bindparam("k")), {"k": AUTOSAVE_PREFIX + record_id}
+    )
 
 
 def fill_metadata(

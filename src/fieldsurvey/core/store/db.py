@@ -22,13 +22,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, func
+from sqlalchemy import Engine, bindparam, create_engine, event, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import URL, Connection
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from fieldsurvey.core.errors import RefusedError
 from fieldsurvey.core.store.canonical import utc_now
-from fieldsurvey.core.store.hlc import HLC, parse_hlc
+from fieldsurvey.core.store.hlc import HLC
 from fieldsurvey.core.store.lock import FileLock, LockHeld
 from fieldsurvey.core.store.models import (
     SETTING_DEVICE_ID,
@@ -40,12 +42,24 @@ from fieldsurvey.core.store.models import (
 )
 
 APPLICATION_ID = 0x46535631  # "FSV1" in the SQLite header: this file is a FieldSurvey store
-SCHEMA_VERSION = 1  # PRAGMA user_version; bump with every migration
+SCHEMA_VERSION = 2  # PRAGMA user_version; bump with every migration
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 _BEGIN_OPTION = "fieldsurvey_begin"
+
+
+_SETTINGS = Setting.__table__  # type: ignore[attr-defined]
+_SETTING_GET = sa_select(_SETTINGS.c.value).where(_SETTINGS.c.key == bindparam("k"))
+_STAMP_UPDATE = (
+    update(_SETTINGS)
+    .where(_SETTINGS.c.key == bindparam("k"), _SETTINGS.c.value < bindparam("v"))
+    .values(value=bindparam("v"))
+)
+_SETTING_UPDATE = (
+    update(_SETTINGS).where(_SETTINGS.c.key == bindparam("k")).values(value=bindparam("v"))
+)
 
 
 def lock_path(path: Path) -> Path:
@@ -303,14 +317,17 @@ class Store:
             return default if row is None else row.value
 
     def set_setting(self, key: str, value: str, *, session: Session | None = None) -> None:
+        """Core statements rather than the unit of work: settings are written on every save
+        (the clock), where the ORM's flush machinery costs more than the write itself."""
+        table = Setting.__table__
         with self._maybe(session) as s:
-            row = s.get(Setting, key)
-            if row is None:
-                s.add(Setting(key=key, value=value))
-            elif row.value != value:
-                row.value = value
-                s.add(row)
-            s.flush()
+            s.flush()  # pending ORM changes to settings must not overwrite this write
+            done = s.execute(_SETTING_UPDATE, {"k": key, "v": value})
+            if done.rowcount == 0:
+                s.execute(insert(table), {"key": key, "value": value})
+            cached = s.identity_map.get(s.identity_key(Setting, key))  # type: ignore[arg-type]
+            if cached is not None:
+                set_committed_value(cached, "value", value)
 
     # the local device and its clock
 
@@ -349,8 +366,9 @@ class Store:
 
     def _keep_stamp(self, stamp: str, session: Session | None) -> None:
         with self._maybe(session) as s:
-            kept = self.get_setting(SETTING_HLC, session=s)
-            if kept is None or parse_hlc(stamp)[:2] > parse_hlc(kept)[:2]:
+            # stamps are fixed-width, so text order is clock order: one UPDATE when newer
+            moved = s.execute(_STAMP_UPDATE, {"k": SETTING_HLC, "v": stamp}).rowcount
+            if moved == 0 and s.execute(_SETTING_GET, {"k": SETTING_HLC}).scalar() is None:
                 self.set_setting(SETTING_HLC, stamp, session=s)
 
     # health

@@ -150,3 +150,30 @@ class AuditEntry(SQLModel, table=True):
 
     def detail_dict(self) -> dict[str, Any]:
         return json.loads(self.detail)
+
+
+class Export(SQLModel, table=True):
+    """One exchange package written by this device: what it held, so ``--since-last`` knows
+    what is new. Added only after the package file was renamed into place."""
+
+    __tablename__ = "exports"
+
+    id: str = Field(primary_key=True)  # the package uuid (bag-info External-Identifier)
+    created_at: str
+    file_name: str = ""
+    options: str = _text()  # canonical JSON of the export options
+    records: int = 0
+    revisions: int = 0
+    files: int = 0
+    bytes: int = 0
+    sha256: str
+
+
+class ExportedRecord(SQLModel, table=True):
+    """A record in an export and the head revision it had then."""
+
+    __tablename__ = "export_records"
+
+    export_id: str = Field(foreign_key="exports.id", primary_key=True)
+    record_id: str = Field(foreign_key="records.id", primary_key=True, index=True)
+    head_revision_id: str

@@ -6,6 +6,7 @@ at the call and the caller's transaction decides what is kept. Nothing here comm
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -13,7 +14,9 @@ import re
 import uuid
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, SQLModel, col, select
 
 from fieldsurvey.core.errors import FieldSurveyError, RefusedError, UsageError
 from fieldsurvey.core.store.canonical import canonical_json, utc_now
@@ -45,6 +48,37 @@ class AmbiguousIdError(UsageError, LookupError):
 # -- helpers --------------------------------------------------------------------------------
 
 
+def _insert(session: Session, row: SQLModel) -> None:
+    """Insert *row* with one Core statement. Saves happen on every edit, and the unit of work's
+    flush costs several times the INSERT itself; the row object is returned to callers as a
+    plain value, not attached to the session."""
+    table = type(row).__table__  # type: ignore[attr-defined]
+    values = {
+        c.name: getattr(row, c.name) for c in table.columns if getattr(row, c.name) is not None
+    }
+    session.execute(_insert_statement(table), values)
+
+
+@functools.cache
+def _insert_statement(table: Any) -> Any:
+    return insert(table)
+
+
+@functools.cache
+def _head_update() -> Any:
+    table = Record.__table__  # type: ignore[attr-defined]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("record_id"))
+        .values(
+            answers=bindparam("answers"),
+            status=bindparam("status"),
+            head_revision_id=bindparam("head_revision_id"),
+            updated_at=bindparam("updated_at"),
+        )
+    )
+
+
 def dump_answers(answers: dict[str, Any]) -> str:
     """The canonical JSON text of a set of answers."""
     if not isinstance(answers, dict) or not all(isinstance(k, str) for k in answers):
@@ -54,19 +88,25 @@ def dump_answers(answers: dict[str, Any]) -> str:
 
 def revision_hash(revision: Revision) -> str:
     """sha256 of the canonical JSON of everything a revision says, parents included."""
-    content = {
-        "id": revision.id,
-        "record_id": revision.record_id,
-        "parents": json.loads(revision.parents),
-        "answers": json.loads(revision.answers),
-        "status": revision.status,
+    return _hash_with_answers(revision, canonical_json(json.loads(revision.answers)))
+
+
+def _hash_with_answers(revision: Revision, canonical_answers: str) -> str:
+    """The hash, given the answers already as canonical JSON. "answers" sorts first among the
+    keys, so the document is spliced together rather than decoded and re-encoded on each save."""
+    rest = {
         "author": revision.author,
+        "created_at": revision.created_at,
         "device_id": revision.device_id,
         "hlc": revision.hlc,
-        "created_at": revision.created_at,
+        "id": revision.id,
         "kind": revision.kind,
+        "parents": json.loads(revision.parents),
+        "record_id": revision.record_id,
+        "status": revision.status,
     }
-    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+    document = '{"answers":' + canonical_answers + "," + canonical_json(rest)[1:]
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
 def _new_id(given: str | None = None) -> str:
@@ -99,7 +139,7 @@ def audit(
         record_id=record_id,
         detail=canonical_json(detail),
     )
-    session.add(entry)
+    _insert(session, entry)
     return entry
 
 
@@ -149,9 +189,9 @@ def create_record(
         created_at=now,
         updated_at=now,
     )
-    session.add(record)
-    session.flush()  # the record first: the revision refers to it
-    session.add(revision)
+    session.flush()  # pending ORM work first (e.g. a village the record refers to)
+    _insert(session, record)  # the record first: the revision refers to it
+    _insert(session, revision)
     audit(
         session=session,
         action="record.create",
@@ -189,8 +229,11 @@ def add_revision(
     parse_hlc(hlc)
     if record.deleted:
         raise RecordStateError(f"record {record.id} was deleted and cannot be changed")
-    parents = [record.head_revision_id] if parents is None else list(parents)
-    _check_parents(session, record.id, parents)
+    if parents is None:
+        parents = [record.head_revision_id]  # the head exists: no need to look it up
+    else:
+        parents = list(parents)
+        _check_parents(session, record.id, parents)
     text = record.answers if answers is None else dump_answers(answers)
     now = utc_now()
     revision = _revision(
@@ -204,12 +247,17 @@ def add_revision(
         created_at=now,
         kind=kind,
     )
-    session.add(revision)
-    record.answers = text
-    record.status = status
-    record.head_revision_id = revision.id
-    record.updated_at = now
-    session.add(record)
+    _insert(session, revision)
+    session.flush()  # pending ORM changes to the record must not overwrite this update
+    changes = {
+        "answers": text,
+        "status": status,
+        "head_revision_id": revision.id,
+        "updated_at": now,
+    }
+    session.execute(_head_update(), {"record_id": record.id, **changes})
+    for key, value in changes.items():
+        set_committed_value(record, key, value)
     audit(
         session=session,
         action="record.revise",
@@ -220,7 +268,6 @@ def add_revision(
         status=status,
         kind=kind,
     )
-    session.flush()
     return revision
 
 
@@ -245,7 +292,7 @@ def _revision(*, answers_text: str, parents: list[str], **fields: Any) -> Revisi
         hash="",
         **fields,
     )
-    revision.hash = revision_hash(revision)
+    revision.hash = _hash_with_answers(revision, answers_text)  # answers_text is canonical
     return revision
 
 
