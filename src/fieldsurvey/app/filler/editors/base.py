@@ -1,0 +1,111 @@
+"""What every field editor offers the question around it.
+
+An editor shows one stored value and reports edits as stored values (``None`` when empty).
+Setting a value from the model never echoes back as an edit. A value the editor cannot accept
+(letters in a number) stays out of the answers and is reported as a *local problem*: a core
+message key, rendered in the form's language by the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
+
+from fieldsurvey.core.forms.model import Choice, Field, Form, pick
+
+LocalProblem = tuple[str, dict[str, Any]]  # (core message key, fields)
+
+
+@dataclass
+class EditorEnv:
+    """What editors need beyond their field: the form, its language, where media goes."""
+
+    form: Form
+    lang: str
+    media_dir: Path  # <db dir>/media/<record id>
+    record_id: str
+
+    def choice_text(self, choice: Choice) -> str:
+        return pick(choice.labels, self.lang, self.form.default_language) or choice.name
+
+
+class FieldEditor(QWidget):
+    changed = Signal(object)  # the stored value after a person's edit
+    localProblemChanged = Signal()
+
+    def __init__(self, field: Field, env: EditorEnv, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.env = env
+        self.local_problem: LocalProblem | None = None
+        self.local_urgent = False  # a refused keystroke: say so at once, not on leaving
+        self._quiet_depth = 0
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(6)
+
+    # -- the interface the question uses ---------------------------------------------------
+    def set_value(self, value: Any) -> None:
+        with self.quiet():
+            self.show_value(value)
+        self.set_local_problem(None)
+
+    def show_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def set_language(self, lang: str) -> None:
+        """Redraw choice labels and the like in the form's language *lang*."""
+
+    def set_locked(self, locked: bool) -> None:
+        self.setEnabled(not locked)
+
+    def focus_target(self) -> QWidget:
+        return self
+
+    # -- helpers for subclasses ------------------------------------------------------------
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        self._quiet_depth += 1
+        try:
+            yield
+        finally:
+            self._quiet_depth -= 1
+
+    def emit_value(self, value: Any) -> None:
+        if not self._quiet_depth:
+            self.changed.emit(value)
+
+    def set_local_problem(self, problem: LocalProblem | None, *, urgent: bool = False) -> None:
+        if problem != self.local_problem or urgent != self.local_urgent:
+            self.local_problem = problem
+            self.local_urgent = urgent and problem is not None
+            self.localProblemChanged.emit()
+
+
+class LineEdit(QLineEdit):
+    """A single-line entry where Enter moves on to the next field, as on paper."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            event.accept()
+            self.focusNextPrevChild(True)
+            return
+        super().keyPressEvent(event)
+
+
+class ReadOnlyLineEdit(LineEdit):
+    """Read-only rather than disabled, so the text stays legible and can be copied."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
