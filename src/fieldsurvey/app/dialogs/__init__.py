@@ -1,0 +1,1 @@
+"""Dialogs: first run, opening problems, adding a village, a new record, export, recovery."""

@@ -1,0 +1,53 @@
+"""Small shared pieces of UI: plain error messages, confirmations, a debounce timer."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from fieldsurvey.app.i18n import tr
+from fieldsurvey.core.errors import FieldSurveyError
+
+log = logging.getLogger(__name__)
+MAX_DETAILS = 12
+
+
+def error_text(exc: BaseException) -> str:
+    """A sentence for a person: the core's message and its details, never a traceback."""
+    if isinstance(exc, FieldSurveyError):
+        lines = [exc.message, *exc.details[:MAX_DETAILS]]
+        if len(exc.details) > MAX_DETAILS:
+            lines.append(tr("… and {count} more", count=len(exc.details) - MAX_DETAILS))
+        return "\n".join(lines)
+    if isinstance(exc, (ValueError, LookupError, OSError)):
+        return str(exc)
+    log.error("unexpected error", exc_info=exc)
+    return tr("Something went wrong: {error}", error=str(exc) or type(exc).__name__)
+
+
+def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:
+    text = exc if isinstance(exc, str) else error_text(exc)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.exec()
+
+
+def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def debounce(parent: QWidget, msecs: int, fn: Callable[[], None]) -> QTimer:
+    """A single-shot timer: ``.start()`` on each keystroke, *fn* runs once typing pauses."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(msecs)
+    timer.timeout.connect(fn)
+    return timer

@@ -1,0 +1,90 @@
+"""The exchange page and the export dialog: the work runs on the worker, with progress and
+cancel, and the result is shown plainly."""
+
+from __future__ import annotations
+
+import threading
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from fieldsurvey.app.dialogs.export import ExportDialog
+from fieldsurvey.app.exchange_support import export_module, not_exported_count
+from fieldsurvey.app.views.exchange import ExchangeView
+from fieldsurvey.core.errors import FieldSurveyError
+
+
+def test_exchange_view_counts_what_is_not_exported(qtbot, workspace):
+    view = ExchangeView(workspace)
+    qtbot.addWidget(view)
+    expected = f"Records not yet exported: {not_exported_count(workspace)}"
+    qtbot.waitUntil(lambda: view.pending.text() == expected)
+    assert view.export_button.isEnabled() == (export_module() is not None)
+
+
+@pytest.mark.skipif(export_module() is None, reason="core.exchange.export is not there yet")
+def test_export_dialog_writes_a_package(qtbot, workspace, tmp_path):
+    dialog = ExportDialog(workspace, export_module())
+    qtbot.addWidget(dialog)
+    target = tmp_path / "out.zip"
+    dialog.path.setText(str(target))
+    dialog.since_last.setChecked(False)
+    progress: list[tuple[int, int]] = []
+    dialog.progress.valueChanged.connect(lambda v: progress.append((v, dialog.progress.maximum())))
+    dialog.start()
+    assert not dialog.options.isEnabled() and dialog.cancel_button.isVisibleTo(dialog)
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+    assert target.is_file() and target.stat().st_size > 0
+    assert dialog.folder_button.isVisibleTo(dialog)
+    assert dialog.message.text().startswith("Exported 6 records")
+    assert progress, "progress reached the dialog"
+
+
+class _Cancelled(FieldSurveyError):
+    pass
+
+
+@dataclass
+class _Options:
+    out: Path
+    since_last: bool = False
+    since: object = None
+    form_id: str | None = None
+    status: str = "complete"
+    lang: str = "en"
+    labels: bool = False
+
+
+def _slow_module(started: threading.Event) -> types.ModuleType:
+    """An export that reports progress, then waits for Cancel (on the worker thread)."""
+
+    def export_package(ws, options, *, progress, cancelled):
+        progress(1, 10, "records")
+        started.set()
+        while not cancelled():
+            threading.Event().wait(0.01)
+        raise _Cancelled("cancelled")
+
+    module = types.ModuleType("fake_export")
+    module.ExportOptions = _Options
+    module.export_package = export_package
+    module.ExportCancelled = _Cancelled
+    return module
+
+
+def test_export_can_be_cancelled(qtbot, workspace, tmp_path):
+    started = threading.Event()
+    dialog = ExportDialog(workspace, _slow_module(started))
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "x.zip"))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.progress.maximum() == 10)
+    assert dialog.message.text() == "records"
+    dialog.reject()  # closing the window while exporting means cancel
+    assert dialog.isVisible() or not dialog.result()
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.message.text() == "Export cancelled; no package was written."
+    assert dialog.start_button.isVisibleTo(dialog) and dialog.options.isEnabled()
+    assert not (tmp_path / "x.zip").exists()
