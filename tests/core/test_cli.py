@@ -238,3 +238,49 @@ def test_console_script_runs_as_module():
         [sys.executable, "-m", "fieldsurvey", "--help"], capture_output=True, text=True, check=True
     )
     assert "records" in out.stdout
+
+
+def test_villages_add_makes_a_provisional_code_and_the_forms_accept_it(capsys, db, tmp_path):
+    code, out, err = run(
+        capsys, "--db", db, "villages", "add", "--name-zh", "新村", "--township", "sandu"
+    )
+    assert code == 0, err
+    new_code = out.strip()
+    assert new_code.startswith("NEW-")
+    data = {**GOOD, "village": new_code}
+    code, out, err = run(
+        capsys,
+        "--db",
+        db,
+        "records",
+        "add",
+        "--form",
+        "village_profile",
+        "--data",
+        write_json(tmp_path, data),
+    )
+    assert code == 0, err
+    assert (
+        run(capsys, "--db", db, "villages", "add", "--code", new_code, "--name-zh", "重复")[0] == 1
+    )
+
+
+def test_duplicate_copies_answers_with_new_row_ids(capsys, db, tmp_path):
+    original = run(
+        capsys,
+        "--db",
+        db,
+        "records",
+        "add",
+        "--form",
+        "village_profile",
+        "--data",
+        write_json(tmp_path, GOOD),
+    )[1].strip()
+    code, out, err = run(capsys, "--db", db, "records", "duplicate", original)
+    assert code == 0, err
+    copy_id = out.strip()
+    first = json.loads(run(capsys, "--db", db, "records", "show", original, "--json")[1])["answers"]
+    second = json.loads(run(capsys, "--db", db, "records", "show", copy_id, "--json")[1])["answers"]
+    assert second["respondent_name"] == first["respondent_name"]
+    assert second["cooperative"][0]["_row_id"] != first["cooperative"][0]["_row_id"]

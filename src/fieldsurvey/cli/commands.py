@@ -130,6 +130,20 @@ def cmd_villages_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_villages_add(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        village = ws.add_village(
+            code=args.code,
+            name_zh=args.name_zh,
+            name_en=args.name_en,
+            township=args.township,
+            latitude=args.latitude,
+            longitude=args.longitude,
+        )
+        print(village.code)
+    return EXIT_OK
+
+
 def cmd_villages_import(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         count = ws.import_villages(args.file)
@@ -196,6 +210,12 @@ def cmd_records_set(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_records_duplicate(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        print(ws.duplicate(args.uuid).record.id)
+    return EXIT_OK
+
+
 def cmd_records_history(args: argparse.Namespace) -> int:
     with _open(args) as ws:
         revisions = ws.history(args.uuid)
@@ -226,11 +246,13 @@ HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("forms", "check"): cmd_forms_check,
     ("forms", "add"): cmd_forms_add,
     ("villages", "list"): cmd_villages_list,
+    ("villages", "add"): cmd_villages_add,
     ("villages", "import"): cmd_villages_import,
     ("records", "list"): cmd_records_list,
     ("records", "add"): cmd_records_add,
     ("records", "show"): cmd_records_show,
     ("records", "set"): cmd_records_set,
+    ("records", "duplicate"): cmd_records_duplicate,
     ("records", "history"): cmd_records_history,
     **exchange_commands.HANDLERS,
     **app_commands.HANDLERS,

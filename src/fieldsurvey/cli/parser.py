@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     vsub = villages.add_subparsers(dest="action", metavar="ACTION", required=True)
     vl = vsub.add_parser("list", help="villages in the database")
     vl.add_argument("--json", action="store_true", help="machine-readable output")
+    va = vsub.add_parser("add", help="add a village met in the field; prints its code")
+    va.add_argument("--code", help="registry code; left out, a provisional NEW-… code is made")
+    va.add_argument("--name-zh", default="", help="name in Chinese, e.g. 杨家堂村")
+    va.add_argument("--name-en", default="", help="name in pinyin, e.g. Yangjiatang")
+    va.add_argument("--township", default="", help="township code, e.g. sandu")
+    va.add_argument("--latitude", type=float)
+    va.add_argument("--longitude", type=float)
     vi = vsub.add_parser("import", help="add or update villages from a registry CSV")
     vi.add_argument("file", metavar="FILE.csv")
 
@@ -87,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="NAME may be repeat[row]/field, e.g. cooperative[2]/coop_members=40",
     )
     rset.add_argument("--complete", action="store_true", help="finalise the record")
+    rd = rsub.add_parser(
+        "duplicate", help="a new draft copying another record's answers; prints its uuid"
+    )
+    rd.add_argument("uuid", metavar="UUID")
     rh = rsub.add_parser("history", help="the record's revisions, oldest first")
     rh.add_argument("uuid", metavar="UUID")
     rh.add_argument("--json", action="store_true", help="machine-readable output")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import bindparam, delete
 from sqlmodel import select
 
 from fieldsurvey import paths
+from fieldsurvey.core import queries
 from fieldsurvey.core.errors import InvalidDataError, RefusedError, UsageError
 from fieldsurvey.core.forms.builder import check_form, check_form_bytes
 from fieldsurvey.core.forms.evaluation import Evaluation, evaluate
@@ -60,6 +62,7 @@ class Workspace:
         self._forms: dict[tuple[str, str], Form] = {}
         self._latest: dict[str, str] = {}  # form id -> newest version, cleared on add_form
         self._villages_seen: set[str] = set()
+        self._lock = threading.RLock()  # views ask for forms from the worker thread too
         self.device_id = store.local_device().id
         self._enumerator = store.get_setting(SETTING_ENUMERATOR) or ""
 
@@ -146,6 +149,10 @@ class Workspace:
             return rec.list_form_defs(session=s)
 
     def form(self, form_id: str, version: str | None = None) -> Form:
+        with self._lock:
+            return self._form(form_id, version)
+
+    def _form(self, form_id: str, version: str | None) -> Form:
         """The parsed form (the latest version unless one is named), cached per version."""
         version = version or self._latest.get(form_id)
         if version is not None and (form_id, version) in self._forms:
@@ -185,12 +192,50 @@ class Workspace:
         with self.store.session() as s:
             return rec.list_villages(session=s)
 
+    def add_village(
+        self,
+        *,
+        code: str | None = None,
+        name_zh: str = "",
+        name_en: str = "",
+        township: str = "",
+        township_zh: str = "",
+        county: str = "",
+        latitude: float | None = None,
+        longitude: float | None = None,
+    ) -> Village:
+        """A village met in the field; without a code it gets a provisional ``NEW-…`` one."""
+        with self.store.session() as s:
+            try:
+                village = queries.add_village(
+                    session=s,
+                    device_id=self.device_id,
+                    actor=self.enumerator,
+                    code=code,
+                    name_zh=name_zh,
+                    name_en=name_en,
+                    township=township,
+                    township_zh=township_zh,
+                    county=county,
+                    latitude=latitude,
+                    longitude=longitude,
+                )
+            except ValueError as exc:
+                raise InvalidDataError(str(exc)) from exc
+        self._forget_forms()  # the registry feeds select_one_from_file choices
+        return village
+
+    def _forget_forms(self) -> None:
+        with self._lock:
+            self._forms.clear()
+            self._latest.clear()
+
     def import_villages(self, path: Path | str) -> int:
         rows = read_registry(Path(path))
         with self.store.session() as s:
             for row in rows:
                 rec.upsert_village(session=s, device_id=self.device_id, **row)
-        self._forms.clear()  # the registry feeds select_one_from_file choices
+        self._forget_forms()  # the registry feeds select_one_from_file choices
         return len(rows)
 
     # -- records ---------------------------------------------------------------------------
@@ -356,6 +401,14 @@ class Workspace:
             rows = s.exec(select(Setting).where(Setting.key.startswith(AUTOSAVE_PREFIX))).all()
             values = [r.value for r in rows if r.value]
         return sorted((json.loads(v) for v in values), key=lambda p: p["saved_at"])
+
+    def duplicate(self, record_id: str) -> Saved:
+        """A new draft starting from a copy of another record's answers: repeat rows get new
+        ids, and metadata and photos of the first filling are left out."""
+        record = self.record(record_id)
+        form = self.form(record.form_id)
+        answers = queries.copyable_answers(form, record.answers_dict())
+        return self.add_record(form.form_id, answers, village=record.village_code, lenient=True)
 
     def delete_draft(self, record_id: str) -> None:
         record = self.record(record_id)

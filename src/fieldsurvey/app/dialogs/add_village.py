@@ -18,16 +18,8 @@ from PySide6.QtWidgets import (
 from fieldsurvey.app.i18n import tr
 from fieldsurvey.app.models import township_name
 from fieldsurvey.app.ui import error_text
-from fieldsurvey.core import queries
+from fieldsurvey.core.errors import FieldSurveyError
 from fieldsurvey.core.store.models import Village
-
-
-def forget_parsed_forms(ws: Any) -> None:
-    """The registry feeds the forms' village choices; parsed forms must be rebuilt to see a new
-    village. (``Workspace.import_villages`` does the same; see the note in the app README.)"""
-    cache = getattr(ws, "_forms", None)
-    if isinstance(cache, dict):
-        cache.clear()
 
 
 class AddVillageDialog(QDialog):
@@ -80,19 +72,14 @@ class AddVillageDialog(QDialog):
             return
         township, township_zh = self.township.currentData() or ("", "")
         try:
-            with self.ws.store.session() as s:
-                self.village = queries.add_village(
-                    session=s,
-                    device_id=self.ws.device_id,
-                    actor=self.ws.enumerator,
-                    code=self.code.text(),
-                    name_zh=self.name_zh.text(),
-                    name_en=self.name_en.text(),
-                    township=township,
-                    township_zh=township_zh,
-                )
-        except Exception as exc:  # shown in the dialog, which stays open
+            self.village = self.ws.add_village(
+                code=self.code.text(),
+                name_zh=self.name_zh.text(),
+                name_en=self.name_en.text(),
+                township=township,
+                township_zh=township_zh,
+            )
+        except FieldSurveyError as exc:  # shown in the dialog, which stays open
             self.error.setText(error_text(exc))
             return
-        forget_parsed_forms(self.ws)
         super().accept()

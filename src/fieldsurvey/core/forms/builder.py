@@ -111,6 +111,9 @@ class _Builder:
                 "settings", row, "form_id", "bad_form_id", f"'{form_id}' is not a valid form_id"
             )
         title = row.translations("form_title") or {"": form_id}
+        for cell in row.cells.values():  # form_title_zh: a title per language that pyxform accepts
+            if cell.column.key.startswith("form_title_") and cell.text:
+                title[cell.column.key.removeprefix("form_title_")] = cell.text
         form = Form(
             form_id=form_id,
             version=row.get("version") or "1",
