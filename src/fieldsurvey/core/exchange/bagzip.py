@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,24 +51,22 @@ class PayloadFile:
     size: int
 
 
-class _HashingWriter:
+class _HashingWriter(io.BufferedIOBase):
     """A write-only stream that hashes and counts what passes through to the zip entry."""
 
     def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
         self.raw = raw
         self.hash = hashlib.sha256()
         self.size = 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes) -> int:  # type: ignore[override]
         self.hash.update(data)
         self.size += len(data)
         return self.raw.write(data)
 
     def writable(self) -> bool:
         return True
-
-    def flush(self) -> None:
-        self.raw.flush()
 
 
 def check_payload_name(rel: str) -> None:
@@ -149,8 +148,9 @@ class BagZipWriter:
             self.zip.writestr(self._info(name), data)
         self.zip.close()
 
-    def close(self) -> None:
-        self.zip.close()
+    def abandon(self) -> None:
+        """The partial file is being thrown away: never write a central directory into it."""
+        self.zip.fp = None
 
 
 def signature_file(key: DeviceKey, tag_manifest: bytes) -> bytes:

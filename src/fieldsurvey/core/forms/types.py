@@ -80,7 +80,15 @@ COLUMN_ALIASES: dict[str, str] = {
     "media::image": "image",
 }
 TRANSLATABLE_COLUMNS = frozenset(
-    {"label", "hint", "constraint_message", "required_message", "image", "guidance_hint", "form_title"}
+    {
+        "label",
+        "hint",
+        "constraint_message",
+        "required_message",
+        "image",
+        "guidance_hint",
+        "form_title",
+    }
 )
 KNOWN_SURVEY_COLUMNS = frozenset(
     {

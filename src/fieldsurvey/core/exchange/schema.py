@@ -1,0 +1,230 @@
+"""Checking records.jsonl before anything imports it: shape, types, history and hashes.
+
+Each line is one record: the keys ``content.record_line`` writes, of the right types; its
+revisions form a history (every parent is a revision of the same record in the package, or
+one the record declares in ``prior_revisions`` as already held by the receiver); each
+revision's hash recomputes from its content; the head is one of its revisions; records are
+sorted by id and no id appears twice. The check streams the file line by line.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fieldsurvey.core.exchange.content import RECORD_KEYS, REVISION_KEYS
+from fieldsurvey.core.store.canonical import canonical_json
+from fieldsurvey.core.store.hlc import parse_hlc
+from fieldsurvey.core.store.models import REVISION_KINDS, Revision
+from fieldsurvey.core.store.records import revision_hash
+
+MAX_LINE = 64 << 20
+MAX_PROBLEMS = 20
+OPTIONAL_RECORD_KEYS = frozenset({"prior_revisions"})
+_STR = (str,)
+RECORD_TYPES: dict[str, tuple[type, ...]] = {
+    "id": _STR,
+    "form_id": _STR,
+    "form_version": _STR,
+    "village_code": (str, type(None)),
+    "status": _STR,
+    "enumerator": _STR,
+    "device_id": _STR,
+    "created_at": _STR,
+    "updated_at": _STR,
+    "deleted": (bool,),
+    "head_revision": _STR,
+    "revisions": (list,),
+}
+REVISION_TYPES: dict[str, tuple[type, ...]] = {
+    "id": _STR,
+    "parents": (list,),
+    "answers": (dict,),
+    "status": _STR,
+    "author": _STR,
+    "device_id": _STR,
+    "hlc": _STR,
+    "created_at": _STR,
+    "hash": _STR,
+    "kind": _STR,
+}
+
+
+class SchemaReport:
+    """Problems (capped, with a count of the rest) and what the file holds."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.hidden = 0
+        self.records = 0
+        self.revisions = 0
+        self.forms: set[tuple[str, str]] = set()
+
+    def add(self, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(message)
+        else:
+            self.hidden += 1
+
+    def messages(self) -> list[str]:
+        more = [f"... and {self.hidden} more problems"] if self.hidden else []
+        return self.problems + more
+
+
+def check_records(path: Path) -> SchemaReport:
+    report = SchemaReport()
+    if not path.is_file():
+        report.add("records.jsonl is missing")
+        return report
+    last_id = ""
+    seen_revisions: set[str] = set()
+    for number, line in _lines(path, report):
+        where = f"records.jsonl line {number}"
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            report.add(f"{where}: not valid JSON ({exc})")
+            continue
+        problem = _shape(record, RECORD_KEYS, RECORD_TYPES, OPTIONAL_RECORD_KEYS)
+        if problem:
+            report.add(f"{where}: {problem}")
+            continue
+        report.records += 1
+        if not _is_uuid(record["id"]):
+            report.add(f"{where}: id {record['id']!r} is not a UUID")
+        elif record["id"] <= last_id:
+            report.add(f"{where}: record {record['id']} is out of order or repeated")
+        last_id = max(last_id, record["id"])
+        report.forms.add((record["form_id"], record["form_version"]))
+        for message in _history(record, seen_revisions):
+            report.add(f"{where} (record {record['id']}): {message}")
+        report.revisions += len(record["revisions"])
+    return report
+
+
+def _lines(path: Path, report: SchemaReport) -> Iterator[tuple[int, bytes]]:
+    with open(path, "rb") as fh:
+        number = 0
+        while True:
+            line = fh.readline(MAX_LINE + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > MAX_LINE:
+                report.add(f"records.jsonl line {number}: longer than {MAX_LINE} bytes")
+                return
+            if line.strip():
+                yield number, line
+
+
+def _shape(
+    obj: Any,
+    keys: tuple[str, ...],
+    types: dict[str, tuple[type, ...]],
+    optional: frozenset[str] = frozenset(),
+) -> str | None:
+    if not isinstance(obj, dict):
+        return "expected a JSON object"
+    missing = [k for k in keys if k not in obj]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    extra = sorted(set(obj) - set(keys) - optional)
+    if extra:
+        return f"unexpected {', '.join(extra)}"
+    for key, allowed in types.items():
+        if not isinstance(obj[key], allowed) or (
+            bool not in allowed and isinstance(obj[key], bool)
+        ):
+            return f"{key} has the wrong type ({type(obj[key]).__name__})"
+    return None
+
+
+def _history(record: dict[str, Any], seen: set[str]) -> Iterator[str]:
+    revisions = record["revisions"]
+    prior = record.get("prior_revisions", [])
+    if not isinstance(prior, list) or not all(isinstance(p, str) for p in prior):
+        yield "prior_revisions must be a list of revision ids"
+        prior = []
+    if not revisions:
+        yield "has no revisions"
+        return
+    ids: set[str] = set()
+    for i, rev in enumerate(revisions, start=1):
+        problem = _shape(rev, REVISION_KEYS, REVISION_TYPES)
+        if problem:
+            yield f"revision {i}: {problem}"
+            return
+        if rev["id"] in ids or rev["id"] in seen:
+            yield f"revision {rev['id']} appears twice"
+        if not all(isinstance(p, str) for p in rev["parents"]):
+            yield f"revision {rev['id']}: parents must be revision ids"
+            continue
+        missing = [p for p in rev["parents"] if p not in ids and p not in prior]
+        if missing:
+            yield f"revision {rev['id']}: parent {', '.join(missing)} is not in the package"
+        if rev["kind"] not in REVISION_KINDS:
+            yield f"revision {rev['id']}: unknown kind {rev['kind']!r}"
+        try:
+            parse_hlc(rev["hlc"])
+        except ValueError:
+            yield f"revision {rev['id']}: clock {rev['hlc']!r} is not a hybrid logical clock"
+        if _hash(record["id"], rev) != rev["hash"]:
+            yield f"revision {rev['id']}: hash does not match its content"
+        ids.add(rev["id"])
+    seen |= ids
+    if record["head_revision"] not in ids:
+        yield f"head revision {record['head_revision']} is not among its revisions"
+
+
+def _hash(record_id: str, rev: dict[str, Any]) -> str:
+    try:
+        model = Revision(
+            id=rev["id"],
+            record_id=record_id,
+            parents=canonical_json(rev["parents"]),
+            answers=canonical_json(rev["answers"]),
+            status=rev["status"],
+            author=rev["author"],
+            device_id=rev["device_id"],
+            hlc=rev["hlc"],
+            created_at=rev["created_at"],
+            hash="",
+            kind=rev["kind"],
+        )
+        return revision_hash(model)
+    except (TypeError, ValueError):
+        return ""
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
+
+
+def check_forms(data: Path, used: set[tuple[str, str]]) -> list[str]:
+    """Every form version the records use is in forms/, with the bytes its index promises."""
+    index = data / "forms" / "forms.csv"
+    if not index.is_file():
+        return ["forms/forms.csv is missing"]
+    problems = []
+    listed: set[tuple[str, str]] = set()
+    with open(index, encoding="utf-8") as fh:
+        for row in csv.DictReader(io.StringIO(fh.read())):
+            key = (row.get("form_id", ""), row.get("version", ""))
+            listed.add(key)
+            file = data / (row.get("file") or "")
+            if not file.is_file() or not file.resolve().is_relative_to(data.resolve()):
+                problems.append(f"forms: {row.get('file')!r} is missing")
+            elif hashlib.sha256(file.read_bytes()).hexdigest() != row.get("sha256"):
+                problems.append(f"forms: {row.get('file')} does not match its sha256 in forms.csv")
+    for form_id, version in sorted(used - listed):
+        problems.append(f"forms: form {form_id} version {version} is used but not included")
+    return problems
