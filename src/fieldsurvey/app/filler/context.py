@@ -9,29 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from fieldsurvey.core.forms.evaluation import eval_value
 from fieldsurvey.core.forms.expr import NodeSet, to_boolean
 from fieldsurvey.core.forms.model import ROW_ID, Choice, Field, pick
+from fieldsurvey.core.forms.plan import reference_scopes
 
 if TYPE_CHECKING:
     from fieldsurvey.app.filler.state import FillState, Row, RowKey
-
-
-def expr_value(f: Field | None, value: Any) -> Any:
-    """A stored value as the expression language sees it (as the core's evaluation does)."""
-    if value is None:
-        return ""
-    if f is None:
-        return value
-    if f.kind == "select_multiple" and isinstance(value, list):
-        return " ".join(value)
-    try:
-        if f.kind in ("date", "today"):
-            return dt.date.fromisoformat(value)
-        if f.kind in ("dateTime", "start", "end"):
-            return dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return value
-    return value
 
 
 class AnswerContext:
@@ -57,18 +41,10 @@ class AnswerContext:
         if chain is None:
             return ""
         f = plan.fields.get(name)
-        scopes: list[Row] = [self.state.evaluation.answers]
-        multi = False
-        for rep in chain:
-            row = self.rows.get(rep)
-            if row is not None:
-                scopes = [row]
-            else:
-                scopes = [r for s in scopes for r in s.get(rep) or ()]
-                multi = True
+        scopes, multi = reference_scopes(self.state.evaluation.answers, chain, self.rows)
         if multi:
-            return NodeSet(expr_value(f, s.get(name)) for s in scopes)
-        return expr_value(f, scopes[0].get(name)) if scopes else ""
+            return NodeSet(eval_value(f, s.get(name)) for s in scopes)
+        return eval_value(f, scopes[0].get(name)) if scopes else ""
 
     def current(self) -> Any:
         return self.cur

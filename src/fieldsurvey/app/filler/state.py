@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from fieldsurvey.app.filler.context import AnswerContext, expr_value
+from fieldsurvey.app.filler.context import AnswerContext
 from fieldsurvey.core.forms.answers import coerce, is_empty
-from fieldsurvey.core.forms.evaluation import Evaluation, Problem, evaluate
+from fieldsurvey.core.forms.evaluation import Evaluation, Problem, eval_value, evaluate
 from fieldsurvey.core.forms.expr import parse, to_boolean, to_number
 from fieldsurvey.core.forms.expr.context import MappingContext
 from fieldsurvey.core.forms.model import ROW_ID, Field, Form, Group, Repeat, pick
@@ -272,7 +272,7 @@ class FillState:
         return True
 
     def _own_problem(self, f: Field, rows: RowKey, path: str, value: Any) -> Problem | None:
-        ctx = AnswerContext(self, rows, current=expr_value(f, value))
+        ctx = AnswerContext(self, rows, current=eval_value(f, value))
         default = self.form.default_language
         if is_empty(value):
             if f.required is not None and to_boolean(f.required.evaluate(ctx)):

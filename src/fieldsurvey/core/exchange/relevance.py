@@ -20,10 +20,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from fieldsurvey.core.forms.evaluation import _eval_value, _stored_calc, evaluate
+from fieldsurvey.core.forms.evaluation import eval_value, evaluate, stored_calc
 from fieldsurvey.core.forms.expr import Expr, NodeSet, to_boolean
 from fieldsurvey.core.forms.model import Field, Form, Group, Node, Repeat, pick
-from fieldsurvey.core.forms.plan import plan_for
+from fieldsurvey.core.forms.plan import plan_for, reference_scopes
 
 Row = dict[str, Any]
 EMPTY: frozenset[str] = frozenset()
@@ -90,15 +90,7 @@ class _Context:
             return ""
         if not chain:
             return self.view.get(name, "")
-        scopes: list[Row] = [self.view]
-        multi = False
-        for rep in chain:
-            row = self.rows.get(rep)
-            if row is not None:
-                scopes = [row]
-            else:
-                scopes = [r for s in scopes for r in s.get(rep) or ()]
-                multi = True
+        scopes, multi = reference_scopes(self.view, chain, self.rows)
         if multi:
             return NodeSet(s.get(name, "") for s in scopes)
         return scopes[0].get(name, "") if scopes else ""
@@ -170,14 +162,14 @@ class RelevanceFilter:
 
     # -- one record ------------------------------------------------------------------------
     def _row_view(self, rep: Repeat, raw: Row) -> Row:
-        view: Row = {f.name: _eval_value(f, raw.get(f.name)) for f in self.row_fields[rep.name]}
+        view: Row = {f.name: eval_value(f, raw.get(f.name)) for f in self.row_fields[rep.name]}
         for child in rep.walk():
             if isinstance(child, Repeat) and child.repeat is rep:
                 view[child.name] = [self._row_view(child, r) for r in _rows(raw, child.name)]
         return view
 
     def _run(self, answers: Row, now: dt.datetime) -> set[str] | None:
-        view: Row = {f.name: _eval_value(f, answers.get(f.name)) for f in self.top}
+        view: Row = {f.name: eval_value(f, answers.get(f.name)) for f in self.top}
         for rep in self.repeats:
             view[rep.name] = [self._row_view(rep, r) for r in _rows(answers, rep.name)]
         ctx = _Context(self.form, self.chains, view, now)
@@ -193,7 +185,7 @@ class RelevanceFilter:
 
     def _calculate(self, ctx: _Context, view: Row) -> None:
         for f in self.calcs:
-            value = _stored_calc(f.calculation.evaluate(ctx))  # type: ignore[union-attr]
+            value = stored_calc(f.calculation.evaluate(ctx))  # type: ignore[union-attr]
             view[f.name] = "" if value is None else value
 
     def _exec(

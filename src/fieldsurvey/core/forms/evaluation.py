@@ -16,7 +16,7 @@ from typing import Any
 from fieldsurvey.core.forms.answers import coerce, is_empty
 from fieldsurvey.core.forms.expr import Expr, NodeSet, to_boolean, to_number
 from fieldsurvey.core.forms.model import ROW_ID, Field, Form, Group, Node, Repeat, pick
-from fieldsurvey.core.forms.plan import Plan, plan_for
+from fieldsurvey.core.forms.plan import Plan, plan_for, reference_scopes
 from fieldsurvey.core.i18n import tr
 
 Row = dict[str, Any]
@@ -52,21 +52,25 @@ def path_of(rows: RowPath, name: str) -> str:
     return "/".join(f"{r}[{i + 1}]" for r, i in rows) + ("/" if rows else "") + name
 
 
-def _eval_value(f: Field, value: Any) -> Any:
-    """A stored value as the expression language sees it."""
+def eval_value(f: Field | None, value: Any) -> Any:
+    """A stored value as the expression language sees it; a value that does not parse (an
+    answer being typed, say) is passed through as it is rather than raising."""
     if value is None:
         return ""
-    kind = f.kind
-    if kind == "select_multiple":
+    kind = f.kind if f is not None else ""
+    if kind == "select_multiple" and isinstance(value, list):
         return " ".join(value)
-    if kind in ("date", "today"):
-        return dt.date.fromisoformat(value)
-    if kind in ("dateTime", "start", "end"):
-        return dt.datetime.fromisoformat(value)
+    try:
+        if kind in ("date", "today"):
+            return dt.date.fromisoformat(value)
+        if kind in ("dateTime", "start", "end"):
+            return dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
     return value
 
 
-def _stored_calc(value: Any) -> Any:
+def stored_calc(value: Any) -> Any:
     """A calculation result as stored: numbers stay numbers, NaN and infinity become empty."""
     if isinstance(value, NodeSet):
         value = value[0] if value else ""
@@ -131,15 +135,7 @@ class _Run:
             return ""
         if not chain:
             return self.view.get(name, "")
-        scopes: list[Row] = [self.view]
-        multi = False
-        for rep in chain:
-            row = rows.get(rep)
-            if row is not None:
-                scopes = [row]
-            else:
-                scopes = [r for s in scopes for r in s.get(rep) or ()]
-                multi = True
+        scopes, multi = reference_scopes(self.view, chain, rows)
         if multi:
             return NodeSet(s.get(name, "") for s in scopes)
         return scopes[0].get(name, "") if scopes else ""
@@ -179,7 +175,7 @@ class _Run:
                 elif value is not None and node.is_select:
                     value = self.check_choices(node, value, rows)
                 stored[node.name] = value
-                view[node.name] = _eval_value(node, value)
+                view[node.name] = eval_value(node, value)
         for name in raw:
             if name not in known:
                 self.add(rows, name, "unknown", tr("unknown_field", self.lang))
@@ -238,7 +234,7 @@ class _Run:
     def calculate(self) -> None:
         for f in self.plan.calc_order:
             for ctx, _path, stored, view, index in self.instances(self.plan.chains[f.name]):
-                result = _stored_calc(self.run_expr(f.calculation, ctx, index))  # type: ignore[arg-type]
+                result = stored_calc(self.run_expr(f.calculation, ctx, index))  # type: ignore[arg-type]
                 stored[f.name] = result
                 view[f.name] = "" if result is None else result
 
@@ -323,7 +319,7 @@ class _Run:
                 self.add(rows, f.name, "required", self.message(f.required_message, "required"))
             return
         if f.constraint is not None:
-            current = _eval_value(f, value)
+            current = eval_value(f, value)
             if not to_boolean(self.run_expr(f.constraint, ctx, index, current)):
                 self.add(
                     rows, f.name, "constraint", self.message(f.constraint_message, "constraint")

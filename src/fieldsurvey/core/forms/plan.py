@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from fieldsurvey.core.forms.model import Field, Form, Group, Repeat
 
@@ -68,3 +70,24 @@ def _calc_order(fields: dict[str, Field]) -> list[Field]:
     for name in calcs:
         visit(name)
     return order
+
+
+def reference_scopes(
+    top: dict[str, Any], chain: tuple[str, ...], rows: Mapping[str, dict[str, Any]]
+) -> tuple[list[dict[str, Any]], bool]:
+    """The rows a ``${name}`` reference reads, and whether they form a node set.
+
+    *chain* is the name's enclosing repeats, outermost first; *rows* holds the current row of
+    each repeat the expression is evaluated in. Inside its own repeat a reference means the same
+    row; from outside it means every row, as XPath's node sets do (``sum(${x})``).
+    """
+    scopes = [top]
+    multi = False
+    for rep in chain:
+        row = rows.get(rep)
+        if row is not None:
+            scopes = [row]
+        else:
+            scopes = [r for s in scopes for r in s.get(rep) or ()]
+            multi = True
+    return scopes, multi
