@@ -284,3 +284,11 @@ def test_duplicate_copies_answers_with_new_row_ids(capsys, db, tmp_path):
     second = json.loads(run(capsys, "--db", db, "records", "show", copy_id, "--json")[1])["answers"]
     assert second["respondent_name"] == first["respondent_name"]
     assert second["cooperative"][0]["_row_id"] != first["cooperative"][0]["_row_id"]
+
+
+def test_no_display_gets_a_message_not_an_abort(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    code, _, err = run(capsys)
+    assert code == 5 and "no graphical display" in err

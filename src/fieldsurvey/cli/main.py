@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from fieldsurvey.cli import commands
 from fieldsurvey.cli.parser import build_parser
-from fieldsurvey.core.errors import EXIT_OK, FieldSurveyError
+from fieldsurvey.core.errors import EXIT_NO_DISPLAY, EXIT_OK, FieldSurveyError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,10 +30,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _open_app(args, parser) -> int:
+def _open_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if not has_display():
+        print(
+            "fieldsurvey: no graphical display here, so the desktop app cannot open.\n"
+            "  Use the command line instead (fieldsurvey --help), for example:\n"
+            "  fieldsurvey records list",
+            file=sys.stderr,
+        )
+        return EXIT_NO_DISPLAY
     try:
         from fieldsurvey.app.main import run_app
     except ImportError:
         parser.print_help()
         return EXIT_OK
     return run_app(db=args.db)
+
+
+def has_display() -> bool:
+    """Whether Qt can show a window: on Linux it needs X11 or Wayland (or a platform chosen
+    explicitly, such as offscreen); without one Qt aborts the process instead of failing."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -6,6 +6,7 @@ EXIT_OK = 0
 EXIT_INVALID_DATA = 1
 EXIT_USAGE = 2
 EXIT_REFUSED = 3
+EXIT_NO_DISPLAY = 5  # the desktop app was asked for where no screen exists
 
 
 class FieldSurveyError(Exception):
