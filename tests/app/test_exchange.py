@@ -12,6 +12,7 @@ import pytest
 
 from fieldsurvey.app.dialogs.export import ExportDialog
 from fieldsurvey.app.exchange_support import export_module, not_exported_count
+from fieldsurvey.app.i18n import set_language
 from fieldsurvey.app.views.exchange import ExchangeView
 from fieldsurvey.core.errors import FieldSurveyError
 
@@ -81,10 +82,62 @@ def test_export_can_be_cancelled(qtbot, workspace, tmp_path):
     dialog.path.setText(str(tmp_path / "x.zip"))
     dialog.start()
     qtbot.waitUntil(lambda: dialog.progress.maximum() == 10)
-    assert dialog.message.text() == "records"
+    during = dialog.message.text()
     dialog.reject()  # closing the window while exporting means cancel
+    assert during == "Exporting… 10%"  # not the core's name for the step, "records"
     assert dialog.isVisible() or not dialog.result()
     qtbot.waitUntil(lambda: dialog.job is None)
     assert dialog.message.text() == "Export cancelled; no package was written."
     assert dialog.start_button.isVisibleTo(dialog) and dialog.options.isEnabled()
+    assert not dialog.progress.isVisibleTo(dialog)  # no empty bar left behind
     assert not (tmp_path / "x.zip").exists()
+
+
+class _Nothing(FieldSurveyError):
+    pass
+
+
+def _module_with_nothing_to_export() -> types.ModuleType:
+    def export_package(ws, options, *, progress, cancelled):
+        raise _Nothing("nothing to export: no complete records changed since the last export")
+
+    module = types.ModuleType("fake_export")
+    module.ExportOptions = _Options
+    module.export_package = export_package
+    module.ExportCancelled = _Cancelled
+    module.NothingToExport = _Nothing
+    return module
+
+
+def test_nothing_to_export_is_said_in_the_ui_language(qtbot, workspace, tmp_path):
+    set_language("zh")
+    dialog = ExportDialog(workspace, _module_with_nothing_to_export())
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "x.zip"))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.job is None)
+    text = dialog.message.text()
+    assert text.startswith("没有新的记录可导出") and "nothing" not in text
+    assert "取消勾选" in text  # says how to export them again
+
+
+def test_a_missing_folder_is_refused_before_exporting(qtbot, workspace, tmp_path):
+    set_language("zh")
+    dialog = ExportDialog(workspace, _module_with_nothing_to_export())
+    qtbot.addWidget(dialog)
+    dialog.path.setText(str(tmp_path / "no such folder" / "x"))
+    dialog.start()
+    assert dialog.job is None and dialog.options.isEnabled()
+    assert dialog.message.text().startswith("文件夹") and "不存在" in dialog.message.text()
+    assert dialog.path.text().endswith("x.zip")  # the missing ".zip" was added
+
+
+def test_open_folder_that_cannot_open_says_where_the_package_is(qtbot, workspace, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    dialog = ExportDialog(workspace, _module_with_nothing_to_export())
+    qtbot.addWidget(dialog)
+    dialog.result_value = types.SimpleNamespace(path="/media/usb/pkg.zip", records=1, bytes=1)
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: False))
+    dialog.open_folder()
+    assert "/media/usb/pkg.zip" in dialog.message.text()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QFocusEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -44,6 +44,21 @@ VILLAGES, RECORDS, EXCHANGE, SETTINGS = range(4)
 STATUS_MESSAGE_MS = 8000
 
 
+class NavigationList(QListWidget):
+    """The pages on the left. While a record is open no page is current; receiving focus
+    (Shift+Tab from Back, or Qt moving focus off a question that was hidden) must not make
+    the first page current, which would close the record."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt override)
+        if self.currentRow() >= 0:
+            super().focusInEvent(event)
+            return
+        with QSignalBlocker(self.selectionModel()):
+            super().focusInEvent(event)  # makes the first row current, silently
+            self.selectionModel().clearCurrentIndex()
+        self.viewport().update()
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self, ws: Workspace, *, page_size: int | None = None, remember: bool = True
@@ -72,7 +87,7 @@ class MainWindow(QMainWindow):
         for old in (*self.menuBar().findChildren(QMenu), *self._actions):
             old.deleteLater()
         self._actions.clear()
-        self.nav = QListWidget()
+        self.nav = NavigationList()
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(22, 22))
         self.nav.setSpacing(2)
@@ -190,8 +205,25 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(-1)
             self.nav.blockSignals(False)
             return
+        if not self._leave_settings(index):
+            return
         self.stack.setCurrentIndex(index)
         self._refresh_if_stale()
+
+    def _leave_settings(self, index: int) -> bool:
+        """Leaving Settings keeps what was typed there, as leaving a record does: a new
+        enumerator's name must not wait for a Save button nobody pressed, or the next
+        records would carry the previous name. False if the window has taken care of it."""
+        view = self.settings_view
+        if index == SETTINGS or self.stack.currentWidget() is not view or not view.is_changed():
+            return True
+        if not view.save():  # the reason was shown; stay on the page
+            self._select_page(SETTINGS)
+            return False
+        if self.settings_view is not view:  # a new language rebuilt the window
+            self._select_page(index)
+            return False
+        return True
 
     def _select_page(self, index: int) -> None:
         self.nav.blockSignals(True)
@@ -234,6 +266,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(-1)  # any page clicked now leaves the record
         self.nav.blockSignals(False)
+        page.focus_start()  # the cursor in the first empty answer: typing can start at once
 
     def _mark_stale(self) -> None:
         self._lists_stale = True
@@ -259,6 +292,9 @@ class MainWindow(QMainWindow):
         """Back: flush the open record and return to the page it was opened from."""
         if self.record_page is not None and self._leave_record():
             self._select_page(self._return_to)
+            page = self.stack.currentWidget()  # the cursor back in the list it came from
+            target = getattr(page, "table", None) or page
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
             if self._recovering:  # offer the rest of the unsaved work, one at a time
                 self._recovering = False
                 QTimer.singleShot(0, self.offer_recovery)
@@ -301,8 +337,9 @@ class MainWindow(QMainWindow):
             ws = Workspace.open(path, create=False)
             if not ws.form_defs():
                 ws.initialise()
-        except (FieldSurveyError, OSError) as exc:
-            show_error(self, tr("Cannot open the database"), error_text(exc))
+        except (FieldSurveyError, OSError) as exc:  # the core's reason is in English
+            text = "\n\n".join([tr("FieldSurvey cannot open this database."), error_text(exc)])
+            show_error(self, tr("Cannot open the database"), text)
             return False
         if not self._leave_record():
             ws.close()
@@ -321,6 +358,7 @@ class MainWindow(QMainWindow):
         set_ui_language(lang)
         self._build()
         self.nav.setCurrentRow(SETTINGS)
+        self.show_message(tr("Saved."))  # the page that said so was rebuilt
 
     def about(self) -> None:
         QMessageBox.about(
@@ -354,5 +392,10 @@ class MainWindow(QMainWindow):
         if not self._leave_record():  # the answers could not be written: stay open
             event.ignore()
             return
+        view = self.settings_view  # closed from Settings: keep what was typed there too
+        if self.stack.currentWidget() is view and view.is_changed():
+            if not view.save(apply_language=False):
+                event.ignore()
+                return
         self.save_geometry()
         event.accept()

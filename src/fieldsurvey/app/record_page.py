@@ -77,6 +77,13 @@ class RecordPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.filler, 1)
 
+        if request.recovered_from:
+            self.filler.banner.say(
+                tr(
+                    "Recovered answers: FieldSurvey closed before they were saved. "
+                    "Check them, then save."
+                )
+            )
         self.filler.saved.connect(self._saved)
         self.filler.finalised.connect(self._finalised)
         self.problem_count = 0
@@ -112,6 +119,9 @@ class RecordPage(QWidget):
 
     def flush(self) -> None:
         self.filler.flush()
+
+    def focus_start(self) -> None:
+        self.filler.focus_start()
 
     def finish(self) -> None:
         """Flush (raises if the answers cannot be written, so the page can stay open), then

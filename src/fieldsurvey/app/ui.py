@@ -35,11 +35,15 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> 
 
 
 def confirm(parent: QWidget | None, title: str, text: str, yes: str) -> bool:
+    """Ask before something that cannot be undone (deleting a draft, discarding recovered
+    answers). Cancel is the default: Enter pressed out of habit must not destroy work."""
     box = QMessageBox(
         QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
     )
     ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    cancel = box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
     box.exec()
     return box.clickedButton() is ok
 

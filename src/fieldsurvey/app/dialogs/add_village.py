@@ -41,6 +41,8 @@ class AddVillageDialog(QDialog):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b71c1c")
+        for edit in (self.code, self.name_zh, self.name_en):  # a fixed mistake stops being red
+            edit.textEdited.connect(lambda _text: self.error.clear())
         form = QFormLayout()
         form.addRow(tr("Code"), self.code)
         form.addRow(tr("Name (Chinese)"), self.name_zh)

@@ -144,9 +144,29 @@ class ExportDialog(QDialog):
             options["group_paths"] = True
         return self.module.ExportOptions(**options)
 
+    def path_problem(self) -> str:
+        """What is wrong with the file name typed, in the UI language ("" if nothing); a
+        name without ".zip" gets it. The core checks again, in English, for the CLI."""
+        text = self.path.text().strip()
+        if not text:
+            return tr("Choose where to save the package.")
+        if not text.lower().endswith(".zip"):
+            text += ".zip"
+            self.path.setText(text)
+        out = Path(text).expanduser()
+        if out.is_dir():
+            return tr("{path} is a folder. Give the package a file name ending in .zip.", path=out)
+        if not out.parent.is_dir():
+            return tr(
+                "The folder {folder} does not exist. Choose another place for the package.",
+                folder=out.parent,
+            )
+        return ""
+
     def start(self) -> None:
-        if not self.path.text().strip():
-            self.message.setText(tr("Choose where to save the package."))
+        problem = self.path_problem()
+        if problem:
+            self.message.setText(problem)
             return
         options = self.export_options()
         ws, export = self.ws, self.module.export_package
@@ -167,11 +187,14 @@ class ExportDialog(QDialog):
             on_progress=self._progress,
         )
 
-    def _progress(self, done: int, total: int, message: str) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(min(done, max(total, 1)))
-        if message:
-            self.message.setText(message)
+    def _progress(self, done: int, total: int, _message: str) -> None:
+        """The core names each step for a log ("records.jsonl", "sheet 3f2a9c1e"); a person
+        reads how far along it is, in the UI language."""
+        total = max(total, 1)
+        done = min(max(done, 0), total)
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.message.setText(tr("Exporting… {percent}%", percent=done * 100 // total))
 
     def _cancel(self) -> None:
         if self.job is not None:
@@ -201,17 +224,37 @@ class ExportDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
+        self.progress.hide()
         self.options.setEnabled(True)
         self.start_button.show()
         cancelled = getattr(self.module, "ExportCancelled", ())
+        nothing = getattr(self.module, "NothingToExport", ())
         if cancelled and isinstance(exc, cancelled):
             self.message.setText(tr("Export cancelled; no package was written."))
+        elif nothing and isinstance(exc, nothing):
+            self.message.setText(self.nothing_text())
         else:
             self.message.setText(tr("The package was not exported: {error}", error=error_text(exc)))
 
+    def nothing_text(self) -> str:
+        if self.since_last.isChecked():
+            return tr(
+                "Nothing new to export: the records chosen are all in an earlier package "
+                "already. To export them again, untick “Only records changed since the last "
+                "export”. No file was written."
+            )
+        return tr("Nothing to export: no records match these choices. No file was written.")
+
     def open_folder(self) -> None:
         path = Path(getattr(self.result_value, "path", "") or self.path.text())
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))):
+            # no file manager to hand it to: say where the package is rather than nothing
+            self.message.setText(
+                tr(
+                    "The folder could not be opened on this computer. The package is {path}",
+                    path=str(path),
+                )
+            )
 
     def reject(self) -> None:
         if self.job is not None:  # closing the window while exporting means cancel

@@ -21,6 +21,7 @@ from fieldsurvey.app.icons import icon
 from fieldsurvey.app.labels import short_time
 from fieldsurvey.app.models import form_title
 from fieldsurvey.app.navigation import OpenRequest
+from fieldsurvey.app.record_page import village_title
 from fieldsurvey.app.ui import confirm
 
 
@@ -60,7 +61,7 @@ class RecoveryDialog(QDialog):
         intro.setWordWrap(True)
         self.items = QListWidget()
         for entry in pending:
-            village = entry.get("village") or tr("(no village)")
+            village = village_title(ws, entry.get("village")) or tr("(no village)")
             title = form_title(ws, entry.get("form_id", ""), language())
             text = tr(
                 "{form} — {village} — autosaved {time}",

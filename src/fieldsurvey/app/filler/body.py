@@ -4,7 +4,7 @@ buttons that step between sections. It shows; the filler around it decides and s
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from fieldsurvey.app.filler.chrome import BottomBar
 from fieldsurvey.app.filler.navigation import SectionList
@@ -58,6 +58,12 @@ class FormBody(QWidget):
         sync.restructured.connect(self.chain_focus)
         self.retitle()
 
+    def set_panel_visible(self, visible: bool) -> None:
+        """Show or hide the problems list, laid out at once: its entries have their size
+        (and can be clicked) as soon as it appears, not a turn of the event loop later."""
+        self.panel.setVisible(visible)
+        self.splitter.refresh()
+
     def retitle(self) -> None:
         form, lang = self.state.form, self.state.lang
         self.nav.set_titles([s.title(form, lang) for s in self.sections])
@@ -70,19 +76,30 @@ class FormBody(QWidget):
             self.nav.setCurrentRow(index)
 
     def step(self, step: int) -> None:
-        """The next (or previous) section that applies to the answers given."""
+        """The next (or previous) section that applies to the answers given; if none does
+        (consent not given yet), the very next one, whose page says why it does not apply:
+        a button that does nothing would leave the person guessing."""
         i = self.current + step
         while 0 <= i < len(self.pages) and self.nav.statuses[i] == NOT_APPLICABLE:
             i += step
+        if not 0 <= i < len(self.pages):
+            i = self.current + step
         self.go_to_section(i)
 
     def _show(self, index: int) -> None:
         if index < 0 or index == self.current:
             return
         moved = self.current >= 0
+        old = self.stack.currentWidget()
+        focus = QApplication.focusWidget()
+        typing = old is not None and focus is not None and old.isAncestorOf(focus)
         self.current = index
         self.pages[index].ensure_built()
         self.stack.setCurrentIndex(index)
+        if typing and not self.pages[index].focus_first():
+            # Ctrl+PgDown from a question: on to the next page's first question, else
+            # the section list, so the filler's shortcuts keep working
+            self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.bottom.position.setText(
             tr("Section {n} of {count}", n=index + 1, count=len(self.pages))
         )

@@ -7,7 +7,6 @@ import qtawesome as qta
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldsurvey.app.filler.editors.base import Combo
 from fieldsurvey.app.i18n import tr
 
 SAVE_KEYS = "Ctrl+S"
@@ -73,7 +73,7 @@ class TopBar(QFrame):
         self.status = QLabel(self)
         self.status.setStyleSheet("color: #555;")
         self.lang_label = QLabel(tr("Form language:"), self)
-        self.lang = QComboBox(self)
+        self.lang = Combo(self)
         self.lang.setAccessibleName(tr("Form language"))
         self.lang_label.setBuddy(self.lang)
         self.problems = QToolButton(self)
@@ -84,16 +84,28 @@ class TopBar(QFrame):
         self.edit = QPushButton(qta.icon("fa5s.edit"), tr("Edit"), self)
         self.edit.setToolTip(tr("Change this final record; saving makes a new revision"))
         self.save = QPushButton(qta.icon("fa5s.save"), tr("Save draft"), self)
-        self.save.setToolTip(tr("Save draft ({keys})", keys=SAVE_KEYS))
         self.finalise = QPushButton(qta.icon("fa5s.flag-checkered"), tr("Finalise"), self)
         self.finalise.setToolTip(
             tr("Finalise ({keys}): only when there are no problems", keys=FINALISE_KEYS)
         )
+        self.show_saving(final=False)
         row.addWidget(self.title, 1)
         row.addWidget(self.status)
         row.addSpacing(12)
         for w in (self.lang_label, self.lang, self.problems, self.edit, self.save, self.finalise):
             row.addWidget(w)
+
+    def show_saving(self, *, final: bool) -> None:
+        """A final record being edited is saved as final while it has no problems: the
+        button must not say "draft"."""
+        if final:
+            self.save.setText(tr("Save"))
+            self.save.setToolTip(
+                tr("Save ({keys}): the record stays final if it has no problems", keys=SAVE_KEYS)
+            )
+        else:
+            self.save.setText(tr("Save draft"))
+            self.save.setToolTip(tr("Save draft ({keys})", keys=SAVE_KEYS))
 
 
 class Banner(QLabel):
@@ -106,8 +118,13 @@ class Banner(QLabel):
         self.hide()
 
     def say(self, text: str, kind: str = "info") -> None:
-        self.setStyleSheet(f"QLabel {{ {BANNER_STYLES[kind]} padding: 6px 10px; }}")
-        self.setText(text)
+        """Show *text*; saying the same again changes nothing (a new style sheet would make
+        the whole window lay itself out again, on every keystroke while the count is kept)."""
+        style = f"QLabel {{ {BANNER_STYLES[kind]} padding: 6px 10px; }}"
+        if style != self.styleSheet():
+            self.setStyleSheet(style)
+        if text != self.text():
+            self.setText(text)
         self.show()
 
 

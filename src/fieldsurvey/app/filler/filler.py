@@ -95,6 +95,7 @@ class FormFiller(QWidget):
         self._unautosaved = recovered  # edits not yet in the autosave slot
         self._issue_count = -1
         self._announced = False
+        self._refused = False  # the banner says why finalising was refused: keep it current
         self._build()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -105,6 +106,8 @@ class FormFiller(QWidget):
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.sync.set_locked(self._read_only)
         self._update_mode()
+        if self._unsaved:  # a copy or recovered work: nothing of it is in a revision yet
+            self._set_status(tr("Unsaved changes"))
         self.go_to_section(0)
         self._refreshed()
 
@@ -126,7 +129,7 @@ class FormFiller(QWidget):
         self.top.lang.currentIndexChanged.connect(
             lambda i: self.set_form_language(self.top.lang.itemData(i))
         )
-        self.top.problems.toggled.connect(self.panel.setVisible)
+        self.top.problems.toggled.connect(self.body.set_panel_visible)
         self.top.edit.clicked.connect(self.edit)
         self.top.save.clicked.connect(self.save_draft)
         self.top.finalise.clicked.connect(self.finalise)
@@ -205,6 +208,7 @@ class FormFiller(QWidget):
         keep_final = was_final and self.sync.blocking_count() == 0
         if not self._store(complete=keep_final):
             return False
+        self._refused = False
         if was_final and not keep_final:
             self.banner.say(tr("Saved as a draft: fix the problems, then finalise again."))
         else:
@@ -218,21 +222,17 @@ class FormFiller(QWidget):
         self.timer.stop()
         count = self.sync.blocking_count()
         if count:
+            self._refused = True
             self.sync.reveal()
             self.top.problems.setChecked(True)
             issues = self.sync.issues()
             if issues:
                 self.go_to(issues[0].path)
-            self.banner.say(
-                tr(
-                    "Not finalised: {count} problem(s) to fix first, listed on the right.",
-                    count=count,
-                ),
-                "error",
-            )
+            self._say_refused(count)
             return False
         if not self._store(complete=True):
             return False
+        self._refused = False
         self._read_only = True
         self.sync.set_locked(True)
         self._update_mode()
@@ -240,6 +240,17 @@ class FormFiller(QWidget):
         self.saved.emit(self.record_id)
         self.finalised.emit(self.record_id)
         return True
+
+    def _say_refused(self, count: int) -> None:
+        if count:
+            text = tr(
+                "Not finalised: {count} problem(s) to fix first, listed on the right.",
+                count=count,
+            )
+            self.banner.say(text, "error")
+        else:
+            self._refused = False
+            self.banner.say(tr("Every problem is fixed: you can finalise now."), "ok")
 
     def edit(self) -> None:
         """Unlock a final record; the next save makes a new revision."""
@@ -263,6 +274,7 @@ class FormFiller(QWidget):
             self.banner.say("\n".join([text, *lines[:8]]), "error")
             return False
         self.status = saved.record.status
+        self.top.show_saving(final=self.status != DRAFT)
         self._unsaved = self._unautosaved = False
         self._set_status(tr("Saved at {time}", time=_now()))
         return True
@@ -281,6 +293,7 @@ class FormFiller(QWidget):
         self.top.edit.setVisible(ro)
         self.top.save.setVisible(not ro)
         self.top.finalise.setVisible(not ro)
+        self.top.show_saving(final=self.status != DRAFT)
         self._set_status(tr("Read only") if ro else "")
 
     def event(self, event: QEvent) -> bool:
@@ -316,6 +329,13 @@ class FormFiller(QWidget):
     def go_to_section(self, index: int) -> None:
         self.body.go_to_section(index)
 
+    def focus_start(self) -> None:
+        """Where the cursor goes when the record opens: the first empty answer of the section
+        shown (typing can start at once), or the section list for a read-only record."""
+        page = self.pages[max(self.body.current, 0)]
+        if self._read_only or not page.focus_first(unanswered=True):
+            self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def go_to(self, path: str) -> None:
         """Show the question at *path* (``cooperative[2]/coop_name``) and put the cursor in it."""
         self.body.go_to(path)
@@ -326,6 +346,8 @@ class FormFiller(QWidget):
 
     def _refreshed(self) -> None:
         issues = self.sync.issues()
+        if self._refused:  # the count on the banner follows the fixes
+            self._say_refused(self.sync.blocking_count())
         self.body.show_issues(issues)
         if len(issues) != self._issue_count:
             self._issue_count = len(issues)

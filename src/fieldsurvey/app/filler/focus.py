@@ -36,8 +36,13 @@ def _stops(widget: QWidget) -> Iterator[QWidget]:
         yield widget
 
 
+def tab_stops(root: QWidget) -> list[QWidget]:
+    """The widgets Tab visits inside *root*, in document order."""
+    return list(_stops(root))
+
+
 def chain_tab_order(root: QWidget) -> None:
-    for first, second in pairwise(list(_stops(root))):
+    for first, second in pairwise(tab_stops(root)):
         QWidget.setTabOrder(first, second)
 
 

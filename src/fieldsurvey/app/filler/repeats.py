@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey.app.filler import dialogs
+from fieldsurvey.app.filler.editors.base import SKIPPED_BY_ENTER
 from fieldsurvey.app.filler.focus import in_layout
 from fieldsurvey.app.filler.labels import MUTED, WrapLabel, tint
 from fieldsurvey.app.filler.question import ProblemLine
@@ -49,7 +50,9 @@ class RepeatHost(Protocol):
 
 
 def _tool(icon: str, tip: str, parent: QWidget) -> QToolButton:
+    """A row's move or remove button: Tab reaches it, Enter (on to the next answer) does not."""
     button = QToolButton(parent)
+    button.setProperty(SKIPPED_BY_ENTER, True)
     button.setIcon(qta.icon(icon))
     button.setToolTip(tip)
     button.setAccessibleName(tip)

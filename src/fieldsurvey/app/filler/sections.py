@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from fieldsurvey.app.filler.editors import is_shown
-from fieldsurvey.app.filler.focus import chain_tab_order
+from fieldsurvey.app.filler.focus import chain_tab_order, question_of, tab_stops
 from fieldsurvey.app.filler.labels import MUTED, WrapLabel, tint
 from fieldsurvey.app.filler.texts import rich
 from fieldsurvey.app.i18n import tr
@@ -165,6 +165,31 @@ class SectionPage(QScrollArea):
     def chain_focus(self) -> None:
         if self.built:
             chain_tab_order(self.inner)
+
+    def focus_first(self, *, unanswered: bool = False) -> bool:
+        """Put the cursor in the page's first answer that can be typed in (with *unanswered*,
+        the first one still empty, falling back to the first). False if there is none."""
+        self.ensure_built()
+        stops = [
+            w
+            for w in tab_stops(self.inner)
+            if w.isVisibleTo(self.inner) and w.isEnabled() and question_of(w, self.inner)
+        ]
+        if unanswered:
+            empty = [w for w in stops if is_empty(self._answer_of(w))]
+            stops = empty + stops
+        if not stops:
+            return False
+        stops[0].setFocus(Qt.FocusReason.TabFocusReason)
+        self.ensureWidgetVisible(stops[0], 20, 60)
+        return True
+
+    def _answer_of(self, widget: QWidget) -> object:
+        q = question_of(widget, self.inner)
+        slot = getattr(q, "slot", None)
+        if slot is None or getattr(q, "fixed", False):
+            return "fixed"  # a calculated or read-only answer is never the place to start
+        return self.sync.state.value(*slot)
 
     def retranslate(self) -> None:
         form, lang = self.sync.state.form, self.sync.state.lang

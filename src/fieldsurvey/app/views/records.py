@@ -90,6 +90,7 @@ class RecordsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
@@ -107,7 +108,7 @@ class RecordsView(QWidget):
         header.setSectionResizeMode(RecordTableModel.FORM, QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self.table.activated.connect(lambda _i: self.open_current())  # Enter, double click
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
@@ -115,7 +116,9 @@ class RecordsView(QWidget):
 
         self.count = QLabel(tr("Loading…"))
         self.model.totalChanged.connect(
-            lambda total: self.count.setText(tr("{count} records", count=total))
+            lambda total: self.count.setText(
+                tr("1 record") if total == 1 else tr("{count} records", count=total)
+            )
         )
         self.model.failed.connect(self.count.setText)
 

@@ -93,7 +93,19 @@ class SettingsView(QWidget):
         layout.addWidget(body)
         layout.addStretch(1)
 
-    def save(self) -> None:
+    def is_changed(self) -> bool:
+        """Whether anything on the page differs from what is saved."""
+        saved_form_lang = self.ws.store.get_setting(FORM_LANGUAGE_KEY) or ""
+        return (
+            self.enumerator.text().strip() != self.ws.enumerator
+            or self.device.text().strip() != self.ws.device_name
+            or self.ui_language.currentData() != language()
+            or self.form_language.currentData() != saved_form_lang
+        )
+
+    def save(self, *, apply_language: bool = True) -> bool:
+        """Store the page; False (and a message) if it could not be written. With
+        *apply_language* a new interface language is applied at once."""
         lang = self.ui_language.currentData()
         try:
             self.ws.configure(
@@ -104,8 +116,9 @@ class SettingsView(QWidget):
             self.ws.store.set_setting(FORM_LANGUAGE_KEY, self.form_language.currentData())
         except Exception as exc:  # e.g. the disk is full
             show_error(self, tr("The settings were not saved"), error_text(exc))
-            return
+            return False
         self.message.setText(tr("Saved."))
         self.saved.emit()
-        if lang != language():
+        if apply_language and lang != language():
             self.languageChanged.emit(lang)
+        return True

@@ -46,6 +46,7 @@ class VillagePanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
@@ -58,7 +59,7 @@ class VillagePanel(QWidget):
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         for column in (RecordTableModel.VILLAGE, RecordTableModel.ENUMERATOR):
             self.table.setColumnHidden(column, True)
-        self.table.doubleClicked.connect(self._open_index)
+        self.table.activated.connect(self._open_index)  # Enter or a double click
         self.model.loaded.connect(self._update_buttons)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -73,6 +74,7 @@ class VillagePanel(QWidget):
 
         buttons = QHBoxLayout()
         for button in (self.profile_button, self.assess_button, self.open_button):
+            button.setAutoDefault(True)  # Enter presses the focused button, as Space does
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -105,6 +107,16 @@ class VillagePanel(QWidget):
         self.model.filter = RecordFilter(village_code=village.code)
         self.model.reload()
         self._update_buttons()
+
+    def focus_main_action(self) -> None:
+        """The cursor on "Start (or Open) village profile", the usual next step (once the
+        village's records are in: until then the button is off)."""
+        if self.model.loading:
+            self.model.loaded.connect(
+                self.focus_main_action, Qt.ConnectionType.SingleShotConnection
+            )
+        elif self.profile_button.isVisible() and self.profile_button.isEnabled():
+            self.profile_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh(self) -> None:
         if self.village is not None:

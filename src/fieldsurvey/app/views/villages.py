@@ -68,6 +68,7 @@ class VillagesView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list for the village's buttons
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
@@ -87,7 +88,7 @@ class VillagesView(QWidget):
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.doubleClicked.connect(lambda _i: self.panel.setFocus())
+        self.table.activated.connect(self._activated)  # Enter or a double click
 
         self.count = QLabel()
         self.model.totalChanged.connect(self._show_total)
@@ -138,7 +139,7 @@ class VillagesView(QWidget):
         self._reselect()
 
     def _show_total(self, total: int) -> None:
-        self.count.setText(tr("{count} villages", count=total))
+        self.count.setText(tr("1 village") if total == 1 else tr("{count} villages", count=total))
 
     def _load_townships(self) -> None:
         store = self.ws.store
@@ -176,6 +177,12 @@ class VillagesView(QWidget):
         if current.isValid():
             self.panel.show_village(self.model.row(current.row()))
 
+    def _activated(self, index: QModelIndex) -> None:
+        """Enter on a village: on to what is done with it (Enter again starts or opens its
+        profile; Tab reaches the other buttons)."""
+        if index.isValid():
+            self.panel.focus_main_action()
+
     def _reselect(self) -> None:
         """After a reload, keep showing the village that was open (its counts may differ)."""
         village = self.panel.village
@@ -207,13 +214,18 @@ class VillagesView(QWidget):
             village = dialog.village
             self.changed.emit()
             self.status.emit(tr("Village {code} added", code=village.code))
+            # show it whatever the filters were: a township chosen before would hide it
+            self.township.blockSignals(True)
+            self.township.setCurrentIndex(0)
+            self.township.blockSignals(False)
             self.search.setText(village.code)
             self.apply_filter()
             self._added = village.code
             self.model.loaded.connect(self._select_added, Qt.ConnectionType.SingleShotConnection)
 
     def _select_added(self) -> None:
-        self.select_code(self._added)
+        if self.select_code(self._added):
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def import_registry(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -16,11 +16,26 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLineEdit, QWidget
 
 from fieldsurvey.core.forms.model import Choice, Field, Form, pick
 
 LocalProblem = tuple[str, dict[str, Any]]  # (core message key, fields)
+SKIPPED_BY_ENTER = "fieldsurveySkippedByEnter"  # a widget property: Tab stops here, Enter not
+
+
+def move_on(widget: QWidget) -> None:
+    """Enter: on to the next answer in the page's Tab order, as on paper.
+
+    Qt's own chain is used (not *widget*'s override: a date editor's steps through its day,
+    month and year), and a question's small helper buttons (a date's "clear") are stepped
+    over, so the next key typed never lands on a button that would throw the answer away."""
+    QWidget.focusNextPrevChild(widget, True)
+    for _ in range(8):
+        current = QApplication.focusWidget()
+        if current is None or not current.property(SKIPPED_BY_ENTER):
+            return
+        QWidget.focusNextPrevChild(current, True)
 
 
 @dataclass
@@ -97,7 +112,7 @@ class LineEdit(QLineEdit):
             event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ):
             event.accept()
-            self.focusNextPrevChild(True)
+            move_on(self)
             return
         super().keyPressEvent(event)
 
@@ -109,3 +124,18 @@ class ReadOnlyLineEdit(LineEdit):
         super().__init__(parent)
         self.setReadOnly(True)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+
+class Combo(QComboBox):
+    """A drop-down that lets Ctrl+S (and any other control key) through to the form.
+
+    QComboBox takes every key that carries text for its type-to-search, Ctrl+letter included,
+    so Ctrl+S pressed in a drop-down never reached the filler and nothing was saved.
+    """
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and event.text() and not self.isEditable():
+            event.ignore()  # on up to the form; a drop-down does nothing with Ctrl+letter
+            return
+        super().keyPressEvent(event)

@@ -22,7 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldsurvey.app.filler.editors.base import EditorEnv, FieldEditor
+from fieldsurvey.app.filler.editors.base import (
+    SKIPPED_BY_ENTER,
+    Combo,
+    EditorEnv,
+    FieldEditor,
+    move_on,
+)
 from fieldsurvey.app.i18n import tr
 from fieldsurvey.core.forms.model import Choice, Field
 
@@ -30,7 +36,10 @@ ONE_COLUMN_UP_TO = 6  # more choices than this are laid out in two columns
 
 
 def clear_button(parent: QWidget, tooltip: str) -> QToolButton:
+    """The small "×" beside an answer. Tab reaches it; Enter, which moves on to the next
+    answer, passes it by."""
     button = QToolButton(parent)
+    button.setProperty(SKIPPED_BY_ENTER, True)
     button.setIcon(qta.icon("fa5s.times", color="#666"))
     button.setToolTip(tooltip)
     button.setAccessibleName(tooltip)
@@ -161,7 +170,7 @@ class ComboEditor(ChoiceEditor):
 
     def __init__(self, field: Field, env: EditorEnv, parent: QWidget | None = None) -> None:
         super().__init__(field, env, parent)
-        self.combo = QComboBox(self)
+        self.combo = Combo(self)
         self.combo.setMinimumWidth(260)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.row.addWidget(self.combo)
@@ -193,7 +202,7 @@ class _SearchCombo(QComboBox):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.parent()._commit_text()  # type: ignore[attr-defined]
             event.accept()
-            self.focusNextPrevChild(True)
+            move_on(self)
             return
         super().keyPressEvent(event)
 

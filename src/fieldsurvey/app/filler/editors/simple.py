@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLabel, QWidget
 
-from fieldsurvey.app.filler.editors.base import EditorEnv, FieldEditor, ReadOnlyLineEdit
+from fieldsurvey.app.filler.editors.base import EditorEnv, FieldEditor, ReadOnlyLineEdit, move_on
 from fieldsurvey.app.filler.editors.numbers import format_number
 from fieldsurvey.app.filler.labels import MUTED, tint
 from fieldsurvey.app.i18n import tr
@@ -41,7 +41,7 @@ class _RangeSpin(QDoubleSpinBox):
             self.lineEdit().selectAll()
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.accept()
-            self.focusNextPrevChild(True)
+            move_on(self)
             return
         super().keyPressEvent(event)
 

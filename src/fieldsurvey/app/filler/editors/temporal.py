@@ -15,7 +15,7 @@ from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime
 from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import QDateTimeEdit, QWidget
 
-from fieldsurvey.app.filler.editors.base import EditorEnv, FieldEditor, LineEdit
+from fieldsurvey.app.filler.editors.base import EditorEnv, FieldEditor, LineEdit, move_on
 from fieldsurvey.app.filler.editors.choices import clear_button
 from fieldsurvey.app.i18n import tr
 from fieldsurvey.core.forms.model import Field
@@ -50,7 +50,7 @@ class _DateTimeEdit(QDateTimeEdit):
             self.start_from_now()
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.accept()
-            self.focusNextPrevChild(True)
+            move_on(self)  # to the next question, not to this date's next part
             return
         super().keyPressEvent(event)
 

@@ -1,0 +1,127 @@
+"""Filling by keyboard, as a tired enumerator does: Enter moves on, Ctrl+PgDown changes
+section, Ctrl+S saves wherever the cursor is, and the messages keep up with the fixes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+try:  # tests/app is a folder of modules; should it become a package, import from there
+    import filler_fixtures as fx
+except ModuleNotFoundError:  # pragma: no cover
+    from tests.app import filler_fixtures as fx
+
+editor = fx.editor
+fixture_filler_template = fx.fixture_filler_template
+fixture_filler_db = fx.fixture_filler_db
+fixture_filler_ws = fx.fixture_filler_ws
+fixture_make_filler = fx.fixture_make_filler
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def test_enter_in_a_date_moves_to_the_next_question_and_keeps_the_date(make_filler, qtbot):
+    """Enter used to step through the date's year, month and day and then onto its "clear"
+    button, so the next digits changed the date and a Space erased it."""
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    date = editor(f, "survey_date")
+    before = f.answers()["survey_date"]
+    assert before  # today, by default
+    qtbot.keyClick(date, Qt.Key.Key_Return)
+    assert focused() is editor(f, "interview_start")
+    qtbot.keyClicks(focused(), "0930")
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)  # past the time's "clear" button too
+    assert focused() is editor(f, "consent")
+    qtbot.keyClick(focused(), Qt.Key.Key_Space)
+    answers = f.answers()
+    assert answers["survey_date"] == before
+    assert answers["interview_start"] == "09:30"
+    assert answers["consent"] == "OK"
+
+
+def test_enter_after_a_repeat_row_goes_to_the_next_row_not_its_buttons(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    qtbot.keyClick(editor(f, "consent"), Qt.Key.Key_Space)
+    count = editor(f, "num_cooperatives")
+    qtbot.keyClicks(count, "2")
+    qtbot.keyClick(count, Qt.Key.Key_Return)
+    turnover = editor(f, "cooperative[1]/coop_turnover")
+    qtbot.keyClicks(turnover, "120")
+    qtbot.keyClick(turnover, Qt.Key.Key_Return)
+    assert focused() is editor(f, "cooperative[2]/coop_name")
+
+
+def test_ctrl_s_in_a_drop_down_saves(make_filler, qtbot, filler_ws):
+    """A drop-down took Ctrl+S for its type-to-search: nothing was saved, nothing said."""
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    role = editor(f, "respondent_role")
+    qtbot.keyClick(role, Qt.Key.Key_Down)
+    assert f.answers()["respondent_role"] == "party_secretary"
+    with qtbot.waitSignal(f.saved, timeout=2000):
+        qtbot.keyClick(role, Qt.Key.Key_S, CTRL)
+    assert filler_ws.record(f.record_id).answers_dict()["respondent_role"] == "party_secretary"
+    with qtbot.waitSignal(f.saved, timeout=2000):  # the form-language drop-down as well
+        qtbot.keyClick(f.top.lang, Qt.Key.Key_S, CTRL)
+
+
+def test_ctrl_pgdown_lands_in_the_first_question_of_the_next_section(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    consent = editor(f, "consent")
+    qtbot.keyClick(consent, Qt.Key.Key_Space)
+    qtbot.keyClick(consent, Qt.Key.Key_PageDown, CTRL)
+    assert f.nav.currentRow() == 1
+    assert focused() is editor(f, "registered_pop")
+
+
+def test_next_section_is_never_a_button_that_does_nothing(make_filler, qtbot):
+    """Before consent no later section applies; Next used to do nothing at all."""
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    assert f.nav.currentRow() == 0
+    qtbot.mouseClick(f.body.bottom.next, Qt.MouseButton.LeftButton)
+    assert f.nav.currentRow() == 1
+    page = f.pages[1]
+    assert page.not_applicable.isVisibleTo(page)  # which says why there is nothing to fill
+
+
+def test_the_refusal_banner_follows_the_fixes(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    consent = editor(f, "consent")
+    qtbot.keyClick(consent, Qt.Key.Key_Space)
+    assert not f.finalise()
+    first = f.banner.text()
+    assert first.startswith("Not finalised: ")
+    registered = editor(f, "registered_pop")
+    qtbot.keyClicks(registered, "1000")
+    qtbot.keyClick(registered, Qt.Key.Key_Return)
+    assert f.banner.text().startswith("Not finalised: ")
+    assert f.banner.text() != first  # the count went down with the answer
+    assert f"{f.sync.blocking_count()} problem(s)" in f.banner.text()
+
+
+def test_the_banner_says_when_every_problem_is_fixed(make_filler, qtbot, filler_ws, xlsform):
+    filler_ws.add_form(
+        xlsform(
+            [["type", "name", "label", "required"], ["text", "farm", "Farm name", "yes"]],
+            None,
+            [["form_id", "version"], ["farm_note", "1"]],
+        )
+    )
+    f = make_filler(form_id="farm_note")
+    assert not f.finalise()
+    farm = editor(f, "farm")
+    qtbot.keyClicks(farm, "Green Hill")
+    assert f.banner.text() == "Every problem is fixed: you can finalise now."
+    assert f.finalise()
+
+
+def test_a_final_record_being_edited_is_saved_not_saved_as_a_draft(make_filler, filler_ws):
+    final = next(r for r in filler_ws.records() if r.status == "complete")
+    f = make_filler(form_id=final.form_id, record_id=final.id)
+    assert f.top.edit.isVisible()
+    f.top.edit.click()
+    assert f.top.save.text() == "Save"  # it stays final when saved: "Save draft" misled
+    assert "stays final" in f.top.save.toolTip()
