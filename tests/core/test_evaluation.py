@@ -242,3 +242,134 @@ def test_division_by_zero_gives_an_empty_calculation(form):
 def test_numbers_given_as_text_are_stored_as_numbers(form):
     ev = evaluate(form, {**GOOD, "pop": "1,200", "resident": " 900 "}, now=NOW)
     assert ev.answers["pop"] == 1200 and ev.answers["resident"] == 900 and ev.problems == []
+
+
+SETTLE_HEAD = ["type", "name", "label", "relevant", "required", "calculation"]
+
+
+def _settle_form(xlsform, rows):
+    return load_form(xlsform([SETTLE_HEAD, *rows]))
+
+
+def _agree(form, answers):
+    """evaluate and the exporter's fast relevance must say the same."""
+    from fieldsurvey.core.exchange.relevance import RelevanceFilter
+
+    ev = evaluate(form, answers, now=NOW)
+    assert set(RelevanceFilter(form).irrelevant(answers, NOW)) == ev.irrelevant
+    return ev
+
+
+def test_required_reading_a_later_non_relevant_answer_sees_it_empty(xlsform):
+    form = _settle_form(
+        xlsform,
+        [
+            ["integer", "gate", "Gate", "", "", ""],
+            ["text", "req", "Req", "", "${needs} != ''", ""],
+            ["text", "needs", "Needs", "${gate} > 0", "", ""],
+            ["text", "shown", "Shown", "${needs} != ''", "", ""],
+        ],
+    )
+    answers = {"gate": 0, "needs": "kept from before", "shown": "s"}
+    ev = evaluate(form, answers, now=NOW, complete=True)
+    assert ev.problems == []  # req is not required: what it reads is not relevant
+    assert _agree(form, answers).irrelevant == {"needs", "shown"}
+
+
+def test_non_relevance_carries_through_a_chain_of_calculations(xlsform):
+    form = _settle_form(
+        xlsform,
+        [
+            ["integer", "a", "A", "", "", ""],
+            ["integer", "b", "B", "${a} > 0", "", ""],
+            ["calculate", "c", "", "", "", "${b} * 2"],
+            ["integer", "d", "D", "${c} > 0", "", ""],
+            ["calculate", "e", "", "", "", "${d} + 1"],
+            ["integer", "f", "F", "${e} > 0", "", ""],
+        ],
+    )
+    ev = _agree(form, {"a": 0, "b": 5, "d": 3, "f": 7})
+    assert ev.irrelevant == {"b", "d", "f"}
+    assert ev.answers["e"] is None  # d is not relevant, so d + 1 is no number
+
+
+def test_calculations_referencing_later_calculations(xlsform):
+    form = _settle_form(
+        xlsform,
+        [
+            ["integer", "n", "N", "", "", ""],
+            ["calculate", "twice_plus", "", "", "", "${plus} * 2"],
+            ["calculate", "plus", "", "", "", "${n} + 1"],
+            ["integer", "big", "Big", "${twice_plus} > 10", "", ""],
+        ],
+    )
+    ev = _agree(form, {"n": 5, "big": 1})
+    assert ev.answers["plus"] == 6 and ev.answers["twice_plus"] == 12
+    assert ev.is_relevant("big")
+
+
+def test_relevance_in_nested_groups_inside_repeat_rows(xlsform):
+    form = _settle_form(
+        xlsform,
+        [
+            ["begin_repeat", "rep", "Rep", "", "", ""],
+            ["integer", "ri", "RI", "", "", ""],
+            ["begin_group", "outer", "Outer", "${ri} > 5", "", ""],
+            ["text", "it", "IT", "", "", ""],
+            ["begin_group", "inner", "Inner", "${it} = 'x'", "", ""],
+            ["text", "deep", "Deep", "", "yes", ""],
+            ["end_group", "", "", "", "", ""],
+            ["end_group", "", "", "", "", ""],
+            ["end_repeat", "", "", "", "", ""],
+        ],
+    )
+    rows = [{"ri": 6, "it": "x"}, {"ri": 1, "it": "x", "deep": "old"}]
+    ev = evaluate(form, {"rep": rows}, now=NOW, complete=True)
+    assert [p.path for p in ev.problems] == ["rep[1]/deep"]  # row 2's inner group is hidden
+    assert {"rep[2]/outer", "rep[2]/it", "rep[2]/inner", "rep[2]/deep"} <= ev.irrelevant
+    assert not {"rep[1]/outer", "rep[1]/inner"} & ev.irrelevant
+    _agree(form, {"rep": rows})
+
+
+def test_fast_relevance_agrees_on_random_chains(xlsform):
+    import random
+
+    rng = random.Random(7)
+    names = [f"q{i}" for i in range(8)]
+    rows = []
+    for i, name in enumerate(names):
+        other = rng.choice(names[:i] + names[i + 1 :])
+        relevant = rng.choice(["", f"${{{other}}} > 2", f"${{{other}}} = ''", ""])
+        if rng.random() < 0.3:
+            rows.append(["calculate", name, "", relevant, "", f"${{{other}}} + 1"])
+        else:
+            rows.append(["integer", name, name, relevant, "", ""])
+    form = _settle_form(xlsform, rows)
+    for _ in range(300):
+        answers = {
+            r[1]: rng.randint(0, 5) for r in rows if r[0] == "integer" and rng.random() < 0.7
+        }
+        _agree(form, answers)
+
+
+def test_a_choice_the_filter_does_not_offer_is_a_problem(xlsform):
+    form = load_form(
+        xlsform(
+            [
+                ["type", "name", "label", "choice_filter"],
+                ["select_multiple crop", "grown", "Grown", ""],
+                ["select_multiple crop", "sold", "Sold", "selected(${grown}, name)"],
+                ["select_one crop", "main", "Main", "selected(${sold}, name)"],
+            ],
+            CHOICES,
+        )
+    )
+    ok = evaluate(form, {"grown": ["tea", "rice"], "sold": ["tea"], "main": "tea"}, now=NOW)
+    assert ok.problems == []
+    ev = evaluate(form, {"grown": ["tea"], "sold": ["tea", "rice"], "main": "tea"}, now=NOW)
+    assert [(p.path, p.rule) for p in ev.problems] == [("sold", "choice_filter")]
+    assert "'rice'" in ev.problems[0].message
+    ev = evaluate(form, {"grown": ["tea", "rice"], "sold": ["tea"], "main": "rice"}, now=NOW)
+    assert [(p.path, p.rule) for p in ev.problems] == [("main", "choice_filter")]
+    zh = evaluate(form, {"grown": ["tea"], "sold": ["rice"]}, now=NOW, lang="zh")
+    assert zh.problems[0].message == "根据前面的回答，“rice”不在可选范围内。"

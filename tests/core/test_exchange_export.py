@@ -17,7 +17,7 @@ from alembic import command
 from PIL import Image
 from sqlmodel import select
 
-from fieldsurvey.cli.main import main
+from fieldsurvey.cli import main
 from fieldsurvey.core.demo import add_demo_data
 from fieldsurvey.core.errors import EXIT_OK, EXIT_USAGE, UsageError
 from fieldsurvey.core.exchange import (

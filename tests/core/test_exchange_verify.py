@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fieldsurvey.cli.main import main
+from fieldsurvey.cli import main
 from fieldsurvey.core.demo import add_demo_data
 from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED
 from fieldsurvey.core.exchange import ExportOptions, export_package

@@ -167,3 +167,25 @@ def test_load_form_raises_with_all_problems(xlsform):
     assert info.value.exit_code == 3
     assert len(info.value.details) == 1 or len(info.value.details) == 2
     assert "row 2" in info.value.details[0]
+
+
+def test_a_choice_filter_column_the_list_lacks_is_located(xlsform):
+    survey = [
+        ["type", "name", "label", "choice_filter"],
+        ["select_one yn", "first", "First", ""],
+        ["select_one yn", "second", "Second", "region = ${first}"],
+        ["select_one yn", "third", "Third", "name != ${first}"],  # 'name' is always a column
+    ]
+    result = check_form(xlsform(survey, CHOICES))
+    assert [(p.row, p.column, p.message) for p in result.problems] == [
+        (3, "choice_filter", "'region' is not a column of the choices in list 'yn'")
+    ]
+    with_column = [[*CHOICES[0], "region"], [*CHOICES[1], "yes"], [*CHOICES[2], ""]]
+    assert check_form(xlsform(survey, with_column)).problems == []
+
+
+def test_a_damaged_workbook_is_one_problem_for_the_whole_file(tmp_path):
+    path = tmp_path / "form.xlsx"
+    path.write_text("type,name,label\ntext,a,A\n", encoding="utf-8")  # a CSV named .xlsx
+    (problem,) = check_form(path).problems
+    assert str(problem) == f"{path}: workbook: not a readable .xlsx workbook (BadZipFile)"

@@ -70,3 +70,16 @@ def test_finalising_needs_required_answers(ws, xlsform):
         ws.save_answers(record.id, {}, complete=True)
     assert ws.save_answers(record.id, {"households": 2}, complete=True).record.status == "complete"
     assert len(ws.history(record.id)) == 2
+
+
+def test_a_village_outside_the_chosen_township(ws):
+    answers = {"township": "sidu", "village": "SY-SAN-001"}  # Sandu's village, Sidu chosen
+    with pytest.raises(InvalidDataError) as refused:
+        ws.add_record("village_profile", answers)  # the command line: refused, saying why
+    assert refused.value.details == [
+        "village: 'SY-SAN-001' is not among the choices the earlier answers allow."
+    ]
+    draft = ws.add_record("village_profile", answers, lenient=True)  # the app's draft: kept
+    with pytest.raises(InvalidDataError):
+        ws.save_answers(draft.record.id, answers, complete=True)
+    assert ws.add_record("village_profile", {**answers, "township": "sandu"}).record.village_code

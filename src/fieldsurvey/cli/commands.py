@@ -19,8 +19,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _open(args: argparse.Namespace, create: bool = False) -> Workspace:
-    ws = Workspace.open(args.db, create=create)
-    return ws
+    return Workspace.open(args.db, create=create)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -172,8 +171,14 @@ def _read_json(path: str) -> dict:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise RefusedError(f"{path}: cannot read the file ({exc.strerror})") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except json.JSONDecodeError as exc:
         raise RefusedError(f"{path}: not valid JSON ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise RefusedError(f"{path}: not valid JSON (not UTF-8 text)") from exc
+    except RecursionError as exc:
+        raise RefusedError(f"{path}: not valid JSON (nested too deeply)") from exc
+    except ValueError as exc:  # Python reads no integer of 4,300 digits or more
+        raise RefusedError(f"{path}: not valid JSON (a number with too many digits)") from exc
     if not isinstance(data, dict):
         raise RefusedError(f"{path}: expected a JSON object of answers keyed by field name")
     return data

@@ -19,6 +19,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请按 YYYY-MM-DDTHH:MM 格式输入日期和时间。",
     },
     "bad_choice": {"en": "'{value}' is not one of the choices.", "zh": "“{value}”不是可选项。"},
+    "filtered_choice": {
+        "en": "'{value}' is not among the choices the earlier answers allow.",
+        "zh": "根据前面的回答，“{value}”不在可选范围内。",
+    },
     "not_list": {"en": "Expected a list of choices.", "zh": "应为选项列表。"},
     "bad_geopoint": {
         "en": "Enter latitude (-90 to 90) and longitude (-180 to 180), then optional altitude and accuracy.",

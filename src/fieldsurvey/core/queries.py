@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, or_
 from sqlmodel import Session, col, select
 
-from fieldsurvey.core.forms.model import ROW_ID, Form
+from fieldsurvey.core.forms.model import Field, Form, Repeat
 from fieldsurvey.core.forms.types import METADATA_TYPES
 from fieldsurvey.core.store import records as rec
 from fieldsurvey.core.store.models import DRAFT, FormDef, Record, Village
@@ -355,21 +355,23 @@ def form_ids(*, session: Session) -> list[str]:
 def copyable_answers(form: Form, answers: dict[str, Any]) -> dict[str, Any]:
     """Answers for a new record that starts as a copy of another: repeat rows lose their
     ``_row_id`` (a copy's rows are new rows, not the same rows), and the metadata of the first
-    filling (start, end, today, device, username) and photos are left out."""
-    skip = {f.name for f in form.fields() if f.kind in _NOT_COPIED}
+    filling (start, end, today, device, username) and photos are left out. *form* is the one
+    the copy is made with: answers it has no question for where they stand (a record of an
+    older version may hold questions the newest one dropped) are left out too."""
 
-    def clean(row: dict[str, Any]) -> dict[str, Any]:
+    def clean(row: dict[str, Any], scope: Repeat | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in row.items():
-            if key == ROW_ID or key in skip:
+            node = form.nodes.get(key)  # the row id is no node
+            if node is None or node.repeat is not scope:
                 continue
-            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                out[key] = [clean(v) for v in value]
-            else:
+            if isinstance(node, Repeat) and isinstance(value, list):
+                out[key] = [clean(v, node) for v in value if isinstance(v, dict)]
+            elif isinstance(node, Field) and node.has_answer and node.kind not in _NOT_COPIED:
                 out[key] = copy.deepcopy(value)
         return out
 
-    return clean(answers)
+    return clean(answers, None)
 
 
 def pending_records(*, session: Session, statuses: Sequence[str] | None = None) -> int:

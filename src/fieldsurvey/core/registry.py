@@ -32,7 +32,26 @@ _ALIASES = {
     "longitude": "longitude",
     "lon": "longitude",
     "lng": "longitude",
+    # headings a county office writes in Chinese
+    "编码": "code",
+    "代码": "code",
+    "村编码": "code",
+    "村代码": "code",
+    "村名": "name_zh",
+    "村庄": "name_zh",
+    "村庄名称": "name_zh",
+    "名称": "name_zh",
+    "拼音": "name_en",
+    "乡镇": "township_zh",
+    "乡镇街道": "township_zh",
+    "乡镇（街道）": "township_zh",
+    "所属乡镇": "township_zh",
+    "县": "county",
+    "区县": "county",
+    "纬度": "latitude",
+    "经度": "longitude",
 }
+_MEANING = {"code": "village code", "name_zh": "Chinese name", "name_en": "pinyin name"}
 
 
 def _column(header: str) -> str | None:
@@ -45,18 +64,25 @@ def _column(header: str) -> str | None:
 def read_registry(path: Path) -> list[dict[str, Any]]:
     """Rows ready for ``upsert_village``; a bad file is refused whole, naming file, row and column."""
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        data = Path(path).read_bytes()
+        text = data.decode("utf-8-sig")
     except OSError as exc:
         raise RefusedError(f"{path}: cannot read the file ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
-        raise RefusedError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from exc
+        kind = "an Excel workbook" if data.startswith(b"PK\x03\x04") else "not UTF-8 text"
+        raise RefusedError(f"{path}: {kind}; save the registry as CSV UTF-8") from exc
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _rows(path, reader)
+    except csv.Error as exc:  # a field over the csv module's limit, say
+        raise RefusedError(f"{path}: row {reader.line_num} is not readable CSV ({exc})") from exc
+
+
+def _rows(path: Path, reader: Any) -> list[dict[str, Any]]:
     header = next(reader, None)
     if not header:
         raise RefusedError(f"{path}: the file is empty")
-    columns = [_column(h) for h in header]
-    if "code" not in columns:
-        raise RefusedError(f"{path}: no village code column (expected 'name' or 'code')")
+    columns = _columns(path, header)
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -86,6 +112,26 @@ def read_registry(path: Path) -> list[dict[str, Any]]:
     if problems:
         raise RefusedError(f"{path}: {len(problems)} problem(s); no village was imported", problems)
     return rows
+
+
+def _columns(path: Path, header: list[str]) -> list[str | None]:
+    """What each column holds. Two columns for one thing are refused: a hand-made registry
+    with ``code`` and ``name`` means the name by ``name``, which in the ODK layout is the code,
+    and guessing wrong would file every village under its name."""
+    columns = [_column(h) for h in header]
+    if "code" not in columns:
+        raise RefusedError(f"{path}: no village code column (expected 'name' or 'code')")
+    seen: dict[str, str] = {}
+    for col, h in zip(columns, header):
+        if col is not None and col in seen:
+            what = _MEANING.get(col, col.replace("_", " "))
+            raise RefusedError(
+                f"{path}: columns '{seen[col]}' and '{h}' both give the {what}; keep one, or "
+                "name the columns code, name_zh, name_en"
+            )
+        if col is not None:
+            seen[col] = h
+    return columns
 
 
 def _coordinate(text: str, col: str, where: str, problems: list[str]) -> float | None:

@@ -20,10 +20,11 @@ from sqlmodel import select
 from fieldsurvey import paths
 from fieldsurvey.core import queries
 from fieldsurvey.core.errors import InvalidDataError, RefusedError, UsageError
-from fieldsurvey.core.forms.builder import check_form, check_form_bytes
+from fieldsurvey.core.forms.assign import assign
+from fieldsurvey.core.forms.builder import check_form_bytes
 from fieldsurvey.core.forms.evaluation import Evaluation, evaluate
 from fieldsurvey.core.forms.external import choices_from_csv
-from fieldsurvey.core.forms.model import Choice, Field, Form
+from fieldsurvey.core.forms.model import Choice, Form
 from fieldsurvey.core.forms.problems import FormRejected
 from fieldsurvey.core.registry import read_registry
 from fieldsurvey.core.store import records as rec
@@ -116,13 +117,19 @@ class Workspace:
         return {"forms_added": added, "villages": villages}
 
     def add_form(self, path: Path | str) -> tuple[FormDef, bool]:
-        """Add a form or a new version of one; (definition, whether it was new)."""
+        """Add a form or a new version of one; (definition, whether it was new).
+
+        The form is checked with the choice files it will be loaded with, so a form that is
+        added can be opened: the village registry is this database's, wherever the file is."""
         path = Path(path)
-        result = check_form(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise RefusedError(f"{path}: cannot read the file ({exc.strerror})") from exc
+        result = check_form_bytes(data, file=str(path), external=self._external)
         if result.form is None:
             raise FormRejected(str(path), result.problems)
         form = result.form
-        data = path.read_bytes()
         with self.store.session() as s:
             existing = rec.get_form_def(session=s, form_id=form.form_id, version=form.version)
             if existing is not None:
@@ -341,8 +348,13 @@ class Workspace:
         *,
         complete: bool | None = None,
         lenient: bool = False,
+        keep_autosave: bool = False,
     ) -> Saved:
-        """A new revision with *answers* replacing the current ones, in one transaction."""
+        """A new revision with *answers* replacing the current ones, in one transaction.
+
+        The save supersedes the record's autosaved answers (they are what the filler saves),
+        unless *keep_autosave*: a change made elsewhere leaves the app's unsaved work for the
+        app to offer, rather than deleting it unseen."""
         record = self.record(record_id)
         form = self.form(record.form_id, record.form_version)
         status = record.status if complete is None else ("complete" if complete else "draft")
@@ -362,7 +374,8 @@ class Workspace:
                 device_id=self.device_id,
                 hlc=self.store.hlc_now(session=s),
             )
-            _clear_autosave(s, current.id)
+            if not keep_autosave:
+                _clear_autosave(s, current.id)
         return Saved(current, revision, ev)
 
     def set_values(
@@ -373,7 +386,9 @@ class Workspace:
         answers = copy.deepcopy(record.answers_dict())
         for path, value in assignments.items():
             assign(form, answers, path, value)
-        return self.save_answers(record.id, answers, complete=True if complete else None)
+        return self.save_answers(
+            record.id, answers, complete=True if complete else None, keep_autosave=True
+        )
 
     # -- autosave: unsaved work kept apart from the record's history ------------------------
     def autosave(
@@ -442,41 +457,3 @@ def fill_metadata(
         if f.kind in auto and f.repeat is None and answers.get(f.name) in (None, ""):
             answers[f.name] = auto[f.kind]
     return answers
-
-
-def assign(form: Form, answers: dict[str, Any], path: str, raw: str) -> None:
-    """Set ``name`` or ``repeat[row]/name`` (1-based rows, as shown) from command-line text."""
-    target: dict[str, Any] = answers
-    parts = path.split("/")
-    for part in parts[:-1]:
-        name, _, index = part.partition("[")
-        rows = target.get(name)
-        try:
-            row = int(index.rstrip("]")) - 1
-        except ValueError:
-            raise UsageError(
-                f"'{part}': write a repeat row as name[row], e.g. cooperative[1]"
-            ) from None
-        if name not in form.nodes or not isinstance(rows, list) or not 0 <= row < len(rows):
-            raise UsageError(f"'{path}': no row {index.rstrip(']')} in '{name}'")
-        target = rows[row]
-    name = parts[-1]
-    node = form.nodes.get(name)
-    if not isinstance(node, Field):
-        raise InvalidDataError(
-            f"{name}: no question has this name", [f"{name}: no question has this name"]
-        )
-    target[name] = _parse_cli_value(node, raw)
-
-
-def _parse_cli_value(f: Field, raw: str) -> Any:
-    if raw == "":
-        return None
-    if f.kind == "select_multiple":
-        return raw.replace(",", " ").split()
-    if raw.startswith(("[", "{")):
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError:
-            return raw
-    return raw

@@ -29,12 +29,19 @@ def _open_partial(path: Path) -> BinaryIO:
 
 
 def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable; not possible (nor needed) on Windows."""
+    """Make the rename itself durable, where the file system can: not on Windows, and some
+    (FAT USB sticks, network shares) refuse a folder fsync. By now the package is complete
+    under its name, so a refusal here must not be reported as a failed export."""
     if os.name != "posix":
         return
-    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 

@@ -127,6 +127,8 @@ def export_package(
             except BaseException:
                 bag.abandon()
                 raise
+    except KeyboardInterrupt:  # Ctrl-C on the command line: a cancel like any other
+        raise ExportCancelled(f"export cancelled; {out} was not written") from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise ExportFailed(

@@ -8,8 +8,8 @@ Here the form is compiled once into a flat program of the nodes whose relevance 
 node with a condition, and everything beneath one), in document order; a record then runs
 only those conditions and the calculations they read. The order and short-circuiting mirror
 the relevance pass of ``evaluation._Run.check``, including blanking a non-relevant answer
-before later conditions read it, and its second pass (calculations and conditions once more
-over the blanked answers) when anything was blanked in a form with calculations. Where
+before later conditions read it, and its further passes (calculations and conditions once
+more over the blanked answers) while a pass blanks an answer something reads. Where
 calculations inside repeats feed a condition, this falls back to ``evaluate`` itself. A
 property test holds the two equal.
 """
@@ -137,7 +137,6 @@ class RelevanceFilter:
                     stack.extend(f.calculation.references)
         self.calcs = [f for f in plan.calc_order if f.name in needed]
         self.fast = all(not plan.chains[f.name] for f in self.calcs)
-        self.has_calcs = bool(plan.calc_order)
         self.top = [plan.fields[n] for n in sorted(needed) if n in plan.fields]
         self.top = [f for f in self.top if not plan.chains[f.name] and f.has_answer]
         self.repeats = [r for r in plan.repeats.values() if not plan.chains[r.name]]
@@ -173,20 +172,20 @@ class RelevanceFilter:
         for rep in self.repeats:
             view[rep.name] = [self._row_view(rep, r) for r in _rows(answers, rep.name)]
         ctx = _Context(self.form, self.chains, view, now)
-        self._calculate(ctx, view)
-        out: set[str] = set()
-        if self._exec(self.program, ctx, {}, "", view, 0, True, out) and self.has_calcs:
-            # evaluate's second pass, which changes the outcome only when an answer a
-            # condition reads was blanked: calculations, then every condition, once more
-            self._calculate(ctx, view)
-            out = set()
-            self._exec(self.program, ctx, {}, "", view, 0, True, out)
-        return out
+        dropped: set[str] = set()  # calculations found not relevant, empty from then on
+        while True:
+            # evaluate's passes, which change the outcome only when an answer a condition
+            # reads was blanked: calculations, then every condition, until nothing new is
+            self._calculate(ctx, view, dropped)
+            out: set[str] = set()
+            if not self._exec(self.program, ctx, {}, "", view, 0, True, out):
+                return out
+            dropped |= {f.name for f in self.calcs if f.name in out}
 
-    def _calculate(self, ctx: _Context, view: Row) -> None:
+    def _calculate(self, ctx: _Context, view: Row, dropped: set[str]) -> None:
         for f in self.calcs:
             value = stored_calc(f.calculation.evaluate(ctx))  # type: ignore[union-attr]
-            view[f.name] = "" if value is None else value
+            view[f.name] = "" if value is None or f.name in dropped else value
 
     def _exec(
         self,

@@ -24,7 +24,11 @@ def _number(raw: Any) -> float | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)):
-        return float(raw) if math.isfinite(raw) else None
+        try:
+            value = float(raw)  # an int too large for a float (JSON allows any) overflows
+        except OverflowError:
+            return None
+        return value if math.isfinite(value) else None
     if isinstance(raw, str):
         try:
             value = float(raw.strip().replace(",", ""))

@@ -6,6 +6,7 @@ gathered so an author fixes a workbook in one pass rather than one error at a ti
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,7 @@ class _Builder:
         form.choices = self.choices()
         self.survey(form)
         self.check_references(form)
+        self.check_filter_columns(form)
         self.check_cycles(form)
         self.languages(form)
         form.warnings = self.warnings
@@ -307,7 +309,13 @@ class _Builder:
                 return None
             if kind == "select_one_from_file":
                 f.file = arg
-                choices = self.external(arg) if self.external else None
+                try:
+                    choices = self.external(arg) if self.external else None
+                except (OSError, ValueError, csv.Error) as exc:  # ValueError: not UTF-8
+                    why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc
+                    msg = f"choice file '{arg}' cannot be read ({why})"
+                    self.problem("survey", row, "type", "unreadable_file", msg)
+                    return None
                 if choices is None:
                     self.problem(
                         "survey",
@@ -409,6 +417,28 @@ class _Builder:
                         "unknown_reference",
                         f"${{{name}}} does not name a question in this form",
                     )
+
+    def check_filter_columns(self, form: Form) -> None:
+        """A bare name in a choice_filter is a column of the choices. One the list lacks reads
+        as empty for every choice, silently offering none or all of them: say so here."""
+        sheet = self.sheets.get("choices")
+        headers = {c.header for c in sheet.columns} if sheet else set()
+        for f in form.fields():
+            clist = form.choice_list(f) if f.choice_filter is not None else None
+            if clist is None:
+                continue
+            known = {"name", "label"} | {k for c in clist.choices for k in c.extra}
+            if not f.file:
+                known |= headers
+            for name in sorted(f.choice_filter.columns - known):  # type: ignore[union-attr]
+                where = f"file '{f.file}'" if f.file else f"list '{clist.name}'"
+                self.problem(
+                    "survey",
+                    self.rows_of[f.name],
+                    "choice_filter",
+                    "unknown_column",
+                    f"'{name}' is not a column of the choices in {where}",
+                )
 
     def check_cycles(self, form: Form) -> None:
         calcs = {f.name: f for f in form.fields() if f.calculation is not None}

@@ -15,7 +15,7 @@ from typing import Any
 
 from fieldsurvey.core.forms.answers import coerce, is_empty
 from fieldsurvey.core.forms.expr import Expr, NodeSet, to_boolean, to_number
-from fieldsurvey.core.forms.model import ROW_ID, Field, Form, Group, Node, Repeat, pick
+from fieldsurvey.core.forms.model import ROW_ID, Choice, Field, Form, Group, Node, Repeat, pick
 from fieldsurvey.core.forms.plan import Plan, plan_for, reference_scopes
 from fieldsurvey.core.i18n import tr
 
@@ -27,7 +27,7 @@ RowPath = tuple[tuple[str, int], ...]  # ((repeat name, 0-based index), ...)
 class Problem:
     path: str  # e.g. "population" or "cooperative[2]/coop_members"
     name: str
-    rule: str  # type | choice | required | constraint | repeat_count | unknown
+    rule: str  # type | choice | choice_filter | required | constraint | repeat_count | unknown
     message: str
 
     def __str__(self) -> str:
@@ -93,9 +93,15 @@ class _Context:
         self.rows: dict[str, Row] = {}
         self.row_index: int = 0
         self.cur: Any = ""
+        self.choice: Choice | None = None  # the candidate a choice_filter is asked about
 
     def value(self, name: str) -> Any:
         return self.run.resolve(name, self.rows)
+
+    def column(self, name: str) -> str:
+        if self.choice is None:
+            return ""
+        return self.choice.column(name, self.run.lang, self.run.form.default_language)
 
     def current(self) -> Any:
         return self.cur
@@ -126,6 +132,7 @@ class _Run:
         self.view: Row = {}  # the answers as expressions see them
         self.problems: list[Problem] = []
         self.irrelevant: set[str] = set()
+        self.dropped: set[str] = set()  # paths of calculations found not relevant: empty now
         self.ctx = _Context(self)
 
     # -- expression support ----------------------------------------------------------------
@@ -233,10 +240,11 @@ class _Run:
 
     def calculate(self) -> None:
         for f in self.plan.calc_order:
-            for ctx, _path, stored, view, index in self.instances(self.plan.chains[f.name]):
+            for ctx, path, stored, view, index in self.instances(self.plan.chains[f.name]):
                 result = stored_calc(self.run_expr(f.calculation, ctx, index))  # type: ignore[arg-type]
                 stored[f.name] = result
-                view[f.name] = "" if result is None else result
+                dropped = path_of(path, f.name) in self.dropped
+                view[f.name] = "" if result is None or dropped else result
 
     # -- 3. relevance, required, constraints -----------------------------------------------
     def check(
@@ -264,6 +272,8 @@ class _Run:
                 blanked |= self.check(node, ctx, rows, stored, view, index, rel, complete)
             elif isinstance(node, Field):
                 if not rel:
+                    if node.calculation is not None:
+                        self.dropped.add(path_of(rows, node.name))
                     if view.get(node.name, "") != "":
                         view[node.name] = ""
                         blanked = True
@@ -318,6 +328,10 @@ class _Run:
             ):
                 self.add(rows, f.name, "required", self.message(f.required_message, "required"))
             return
+        hidden = self.filtered_out(f, value, ctx, index)
+        if hidden is not None:
+            self.add(rows, f.name, "choice_filter", tr("filtered_choice", self.lang, value=hidden))
+            return
         if f.constraint is not None:
             current = eval_value(f, value)
             if not to_boolean(self.run_expr(f.constraint, ctx, index, current)):
@@ -325,19 +339,35 @@ class _Run:
                     rows, f.name, "constraint", self.message(f.constraint_message, "constraint")
                 )
 
+    def filtered_out(self, f: Field, value: Any, ctx: dict[str, Row], index: int) -> str | None:
+        """A chosen code the field's choice_filter does not offer for the other answers (as
+        the filler would have cleared it), or None. Codes beyond the list are checked apart."""
+        clist = self.form.choice_list(f) if f.choice_filter is not None else None
+        for code in (value if isinstance(value, list) else [value]) if clist else ():
+            choice = clist.get(str(code))  # type: ignore[union-attr]
+            if choice is None:
+                continue
+            self.ctx.choice = choice
+            try:
+                offered = to_boolean(self.run_expr(f.choice_filter, ctx, index))  # type: ignore[arg-type]
+            finally:
+                self.ctx.choice = None
+            if not offered:
+                return str(code)
+        return None
+
     def evaluate(self, answers: Row, complete: bool) -> Evaluation:
+        """Settle relevance: a non-relevant answer reads as empty everywhere, including in
+        conditions and calculations met earlier in the form or through other calculations, so
+        passes repeat until one blanks nothing new. Blanked answers stay blank and each pass
+        that goes on blanks at least one more, so this ends."""
         self.stored, self.view = self.load(self.form.root, answers, ())
         type_problems = list(self.problems)
-        self.calculate()
-        if (
-            self.check(self.form.root, {}, (), self.stored, self.view, 0, True, complete)
-            and self.plan.calc_order
-        ):
-            # a blanked answer may feed a calculation or a relevance condition: settle once more
-            self.problems, self.irrelevant = list(type_problems), set()
+        while True:
             self.calculate()
-            self.check(self.form.root, {}, (), self.stored, self.view, 0, True, complete)
-        return Evaluation(self.stored, self.problems, self.irrelevant)
+            if not self.check(self.form.root, {}, (), self.stored, self.view, 0, True, complete):
+                return Evaluation(self.stored, self.problems, self.irrelevant)
+            self.problems, self.irrelevant = list(type_problems), set()
 
 
 def evaluate(

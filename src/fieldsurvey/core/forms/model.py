@@ -30,6 +30,14 @@ class Choice:
     labels: Labels = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # further columns, for choice_filter
 
+    def column(self, key: str, lang: str | None, default_lang: str | None = None) -> str:
+        """A column of this choice, as a bare name in a ``choice_filter`` reads it."""
+        if key == "name":
+            return self.name
+        if key == "label":
+            return pick(self.labels, lang, default_lang)
+        return self.extra.get(key, "")
+
 
 @dataclass
 class ChoiceList:

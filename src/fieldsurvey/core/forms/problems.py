@@ -18,6 +18,8 @@ class FormProblem:
     file: str = ""
 
     def location(self) -> str:
+        if not self.sheet:
+            return "workbook"  # the file as a whole: unreadable, or not a workbook
         where = f"sheet '{self.sheet}'"
         if self.row:
             where += f", row {self.row}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,31 +71,41 @@ def _text(value: object) -> str:
 def read_workbook(data: bytes, file: str) -> tuple[dict[str, Sheet], list[FormProblem]]:
     """All sheets of the workbook keyed by lower-case name; problems if it cannot be read."""
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raw = _raw_sheets(data)
+    except Exception as exc:  # noqa: BLE001 - only parsing untrusted bytes happens in there
         msg = f"not a readable .xlsx workbook ({exc.__class__.__name__})"
         return {}, [FormProblem("", 0, "", "unreadable", msg, file=file)]
-    sheets: dict[str, Sheet] = {}
-    for ws in wb.worksheets:
-        rows_iter = ws.iter_rows(values_only=True)
-        header_row = next(rows_iter, None) or ()
-        columns = []
-        for idx, raw in enumerate(header_row, start=1):
-            header = _text(raw)
-            key, lang, lang_name = split_header(header) if header else ("", "", "")
-            columns.append(Column(header, key, lang, lang_name, get_column_letter(idx)))
-        rows = []
-        for number, values in enumerate(rows_iter, start=2):
-            row = SheetRow(number)
-            for col, raw in zip(columns, values):
-                text = _text(raw)
-                if col.key and text:
-                    row.cells[col.key + ("::" + col.lang if col.lang else "")] = Cell(text, col)
-            if row.cells:
-                rows.append(row)
-        sheets[ws.title.strip().lower()] = Sheet(ws.title, columns, rows)
-    wb.close()
-    return sheets, []
+    return {title.strip().lower(): _sheet(title, rows) for title, rows in raw}, []
+
+
+def _raw_sheets(data: bytes) -> list[tuple[str, list[tuple]]]:
+    """Every sheet's cell values, read in full here: openpyxl reads a read-only workbook
+    lazily, so a damaged sheet (a file half-copied from a USB stick) fails while iterating,
+    and that failure must be a problem in the report, not an escaping parser error."""
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        return [(ws.title, list(ws.iter_rows(values_only=True))) for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
+def _sheet(title: str, values: list[tuple]) -> Sheet:
+    header_row = values[0] if values else ()
+    columns = []
+    for idx, raw in enumerate(header_row, start=1):
+        header = _text(raw)
+        key, lang, lang_name = split_header(header) if header else ("", "", "")
+        columns.append(Column(header, key, lang, lang_name, get_column_letter(idx)))
+    rows = []
+    for number, cells in enumerate(values[1:], start=2):
+        row = SheetRow(number)
+        for col, raw in zip(columns, cells):
+            text = _text(raw)
+            if col.key and text:
+                row.cells[col.key + ("::" + col.lang if col.lang else "")] = Cell(text, col)
+        if row.cells:
+            rows.append(row)
+    return Sheet(title, columns, rows)
 
 
 def read_file(path: Path) -> bytes:

@@ -8,6 +8,7 @@ process dies, so a power cut never leaves a database locked.
 
 from __future__ import annotations
 
+import os
 import platform
 import sqlite3
 import uuid
@@ -24,7 +25,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, bindparam, create_engine, event, func, insert, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
@@ -76,12 +78,14 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
         return _open_url(path)
     path = Path(path).expanduser().absolute()
     _inspect(path, create=create)  # refuse foreign files before even creating a lock file
-    path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(lock_path(path))
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except LockHeld:
         raise RefusedError(f"{path} is open in another FieldSurvey window or process") from None
+    except OSError as exc:
+        raise RefusedError(f"{path}: cannot use this folder ({exc.strerror})") from exc
     engine = None
     try:
         _inspect(path, create=create)  # again, now that nobody else can be writing
@@ -96,13 +100,29 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
 
 
 def _open_url(url: str) -> Store:
-    engine = create_engine(url, pool_pre_ping=True)
+    """A server database: a missing driver, a bad URL or a server that does not answer is a
+    refusal with the reason (and never the password), like a file that cannot be opened."""
     try:
-        _migrate(engine, engine.url.render_as_string(hide_password=True))
+        engine = create_engine(url, pool_pre_ping=True)
+    except (ImportError, ArgumentError) as exc:
+        raise RefusedError(f"{_shown(url)}: cannot use this database URL ({exc})") from exc
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        _migrate(engine, where)
         return Store(engine=engine, path=None, lock=None)
+    except OperationalError as exc:
+        engine.dispose()
+        raise RefusedError(f"{where}: cannot connect ({str(exc.orig).strip()})") from exc
     except BaseException:
         engine.dispose()
         raise
+
+
+def _shown(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the database URL"
 
 
 # -- examining a file without changing it -------------------------------------------------
@@ -117,10 +137,11 @@ def _inspect(path: Path, *, create: bool) -> None:
         raise RefusedError(f"{path} is not a FieldSurvey database")
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise RefusedError(f"{path} is not a FieldSurvey database")
+    _check_writable(path)
     if not header:
         return  # a zero-byte file is an empty SQLite database
-    if header != SQLITE_HEADER:
-        raise RefusedError(f"{path} is not a FieldSurvey database")
     try:
         facts = _read_only_facts(path)
     except sqlite3.DatabaseError as exc:
@@ -134,6 +155,17 @@ def _inspect(path: Path, *, create: bool) -> None:
         revision is not None and revision not in known_revisions()
     ):
         raise _newer(str(path))
+
+
+def _check_writable(path: Path) -> None:
+    """Every save writes the file, and SQLite keeps its -wal and -shm files beside it: a
+    read-only file or folder (a write-protected USB stick, a CD, a shared folder) is refused
+    when opening, with the reason, rather than failing at the first save."""
+    for target, what in ((path, "file"), (path.parent, "folder")):
+        if not os.access(target, os.W_OK):
+            raise RefusedError(
+                f"{path}: the {what} is read-only; copy the database to a folder you can write to"
+            )
 
 
 def _read_only_facts(path: Path) -> tuple[int, int, int, str | None]:
@@ -230,6 +262,15 @@ def _migrate(engine: Engine, where: str) -> None:
 
 # -- the open store -------------------------------------------------------------------------
 
+# What SQLite says when the drive, not the code, is at fault: a full disk, a file made
+# read-only or a stick pulled out while open. Said to the user as the reason nothing was saved.
+_STORAGE_TROUBLE = ("disk is full", "readonly database", "disk i/o error", "unable to open")
+
+
+def _storage_trouble(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return any(words in text for words in _STORAGE_TROUBLE)
+
 
 def _shut(engine: Engine, lock: FileLock | None) -> None:
     engine.dispose()
@@ -295,8 +336,13 @@ class Store:
             try:
                 yield s
                 s.commit()
-            except BaseException:
+            except BaseException as exc:
                 s.rollback()
+                if isinstance(exc, OperationalError) and _storage_trouble(exc):
+                    raise RefusedError(
+                        f"{self.path or self.url}: the database could not be written "
+                        f"({exc.orig}); nothing was saved"
+                    ) from exc
                 raise
 
     @contextmanager

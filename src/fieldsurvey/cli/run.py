@@ -1,4 +1,4 @@
-"""Entry point: run a command, turn user-caused errors into a message and an exit code."""
+"""Running one command: user-caused errors become a message and an exit code, never a traceback."""
 
 from __future__ import annotations
 
@@ -7,19 +7,21 @@ import os
 import sys
 from collections.abc import Sequence
 
-from fieldsurvey.cli import commands
+from fieldsurvey.cli import EXIT_INTERRUPTED, commands
 from fieldsurvey.cli.parser import build_parser
 from fieldsurvey.core.errors import EXIT_NO_DISPLAY, EXIT_OK, FieldSurveyError
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         return _open_app(args, parser)
     handler = commands.HANDLERS[(args.command, getattr(args, "action", None))]
     try:
-        return handler(args) or EXIT_OK
+        code = handler(args) or EXIT_OK
+        sys.stdout.flush()  # inside the try: a reader that went away is seen here
+        return code
     except FieldSurveyError as exc:
         print(f"fieldsurvey: {exc.message}", file=sys.stderr)
         for line in exc.details:
@@ -27,7 +29,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("fieldsurvey: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _drop_stdout()
+        return EXIT_OK  # `fieldsurvey records list | head`: the reader has all it wanted
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so Python's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (stdout replaced, as in tests)
+        pass
 
 
 def _open_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -1,0 +1,224 @@
+"""`records set`, `records show` and `records duplicate` over every kind of answer: select
+lists, geopoints, repeat rows (including the first one), and records of older form versions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fieldsurvey.cli import main
+from fieldsurvey.core.errors import EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE
+from fieldsurvey.core.workspace import Workspace
+from tests.core.test_cli import run
+
+SURVEY = [
+    ["type", "name", "label", "relevant", "calculation", "parameters"],
+    ["start", "started", "", "", "", ""],
+    ["text", "t", "Text", "", "", ""],
+    ["integer", "i", "Int", "", "", ""],
+    ["decimal", "d", "Dec", "", "", ""],
+    ["select_one yn", "s1", "S1", "", "", ""],
+    ["select_multiple fruit", "sm", "SM", "", "", ""],
+    ["date", "dt", "Date", "", "", ""],
+    ["time", "tm", "Time", "", "", ""],
+    ["dateTime", "dtt", "When", "", "", ""],
+    ["geopoint", "g", "Geo", "", "", ""],
+    ["note", "n", "Note ${t}", "", "", ""],
+    ["calculate", "c", "", "", "${i} + 1", ""],
+    ["image", "img", "Photo", "", "", ""],
+    ["acknowledge", "ack", "Ack", "", "", ""],
+    ["range", "r", "Range", "", "", "start=0 end=10 step=2"],
+    ["begin_repeat", "rep", "Rep", "", "", ""],
+    ["text", "rt", "Row text", "", "", ""],
+    ["begin_repeat", "sub", "Sub", "", "", ""],
+    ["integer", "si", "Sub int", "", "", ""],
+    ["end_repeat", "", "", "", "", ""],
+    ["end_repeat", "", "", "", "", ""],
+]
+CHOICES = [
+    ["list_name", "name", "label"],
+    ["yn", "yes", "Yes"],
+    ["yn", "no", "No"],
+    ["fruit", "a", "Apple"],
+    ["fruit", "b", "Banana"],
+    ["fruit", "c", "Cherry"],
+]
+FULL = {
+    "t": "hello",
+    "i": 3,
+    "d": 2.5,
+    "s1": "yes",
+    "sm": "a b",
+    "dt": "2024-01-02",
+    "tm": "10:30",
+    "dtt": "2024-01-02T10:30:00",
+    "g": "30.1 119.2 10 5",
+    "img": "p.jpg",
+    "ack": "OK",
+    "r": 4,
+    "rep": [{"rt": "one", "sub": [{"si": 1}]}],
+}
+
+
+@pytest.fixture
+def db(tmp_path: Path, xlsform, capsys) -> str:
+    path = str(tmp_path / "field.db")
+    form = xlsform(SURVEY, CHOICES, [["form_id", "version"], ["kinds", "1"]])
+    assert main(["--db", path, "init"]) == EXIT_OK
+    assert main(["--db", path, "forms", "add", str(form)]) == EXIT_OK
+    capsys.readouterr()
+    return path
+
+
+def new_record(capsys, db: str, tmp_path: Path, answers: dict) -> str:
+    data = tmp_path / "answers.json"
+    data.write_text(json.dumps(answers), encoding="utf-8")
+    code, out, err = run(
+        capsys, "--db", db, "records", "add", "--form", "kinds", "--data", str(data)
+    )
+    assert code == EXIT_OK, err
+    return out.strip()
+
+
+def answers(capsys, db: str, uuid: str) -> dict:
+    return json.loads(run(capsys, "--db", db, "records", "show", uuid, "--json")[1])["answers"]
+
+
+def test_show_prints_every_kind_of_answer(capsys, db, tmp_path) -> None:
+    uuid = new_record(capsys, db, tmp_path, FULL)
+    code, out, err = run(capsys, "--db", db, "records", "show", uuid)
+    assert code == EXIT_OK, err
+    for line in (
+        "Text: hello",
+        "Int: 3",
+        "Dec: 2.5",
+        "S1: Yes (yes)",
+        "SM: Apple (a), Banana (b)",
+        "Date: 2024-01-02",
+        "Time: 10:30",
+        "When: 2024-01-02T10:30:00",
+        "Geo: 30.1 119.2 10 5",
+        "c: 4",
+        "Photo: p.jpg",
+        "Ack: OK",
+        "Range: 4",
+        "Rep [1]",
+        "  Row text: one",
+        "  Sub [1]",
+        "    Sub int: 1",
+    ):
+        assert line in out.splitlines() or any(o.startswith(line) for o in out.splitlines()), line
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        ("sm=a,c", ["a", "c"]),
+        ("sm=b c", ["b", "c"]),
+        ('sm=["c","a"]', ["c", "a"]),
+        ("sm=", None),
+        ("g=28.45 119.49", "28.45 119.49"),
+        ("g=28.45,119.49,300,4.5", "28.45 119.49 300 4.5"),
+    ],
+)
+def test_set_select_multiple_and_geopoint(capsys, db, tmp_path, assignment, expected) -> None:
+    uuid = new_record(capsys, db, tmp_path, FULL)
+    code, _, err = run(capsys, "--db", db, "records", "set", uuid, assignment)
+    assert code == EXIT_OK, err
+    assert answers(capsys, db, uuid)[assignment.split("=")[0]] == expected
+
+
+def test_set_fills_repeat_rows_and_adds_the_next_one(capsys, db, tmp_path) -> None:
+    uuid = new_record(capsys, db, tmp_path, {"t": "no rows yet"})
+    code, _, err = run(
+        capsys, "--db", db, "records", "set", uuid, "rep[1]/rt=first", "rep[1]/sub[1]/si=7"
+    )
+    assert code == EXIT_OK, err
+    code, _, err = run(capsys, "--db", db, "records", "set", uuid, "rep[2]/rt=second")
+    assert code == EXIT_OK, err
+    rows = answers(capsys, db, uuid)["rep"]
+    assert [r["rt"] for r in rows] == ["first", "second"]
+    assert rows[0]["sub"][0]["si"] == 7 and all(r["_row_id"] for r in rows)
+    code, _, err = run(capsys, "--db", db, "records", "set", uuid, "rep[1]/rt=changed")
+    assert code == EXIT_OK
+    again = answers(capsys, db, uuid)["rep"]
+    assert again[0]["rt"] == "changed" and again[0]["_row_id"] == rows[0]["_row_id"]
+
+
+@pytest.mark.parametrize(
+    ("assignment", "code", "message"),
+    [
+        ("rep[5]/rt=x", EXIT_USAGE, "'rep' has rows 1 to 1; 2 adds a row"),
+        ("rep[1]/sub[3]/si=1", EXIT_USAGE, "'sub' has rows 1 to 1; 2 adds a row"),
+        ("rep=x", EXIT_USAGE, "'rep' is a repeat; set its answers as rep[1]/NAME=VALUE"),
+        ("rt=x", EXIT_USAGE, "'rt' is inside 'rep'; write it as rep[1]/rt=VALUE"),
+        ("rep[1]/si=1", EXIT_USAGE, "'si' is inside 'sub'; write it as rep[1]/sub[1]/si=VALUE"),
+        ("rep[1]/t=x", EXIT_USAGE, "'t' is not inside a repeat; write just t=VALUE"),
+        ("t[1]/rt=x", EXIT_USAGE, "'t' is not a repeat in this form"),
+        ("sub[1]/si=1", EXIT_USAGE, "'sub' is inside 'rep'; write it as rep[1]/sub[1]/NAME=VALUE"),
+        ("nope=1", EXIT_INVALID_DATA, "nope: no question has this name"),
+        ("n=1", EXIT_INVALID_DATA, "n: a note holds no answer"),
+    ],
+)
+def test_set_paths_that_do_not_fit_say_how(capsys, db, tmp_path, assignment, code, message) -> None:
+    uuid = new_record(capsys, db, tmp_path, FULL)
+    before = answers(capsys, db, uuid)
+    got, _, err = run(capsys, "--db", db, "records", "set", uuid, assignment)
+    assert got == code and message in err, err
+    assert answers(capsys, db, uuid) == before
+
+
+def test_duplicate_of_a_record_from_an_older_version(tmp_path: Path, xlsform) -> None:
+    with Workspace.open(tmp_path / "w.db") as ws:
+        ws.initialise()
+        ws.add_form(xlsform(SURVEY, CHOICES, [["form_id", "version"], ["kinds", "1"]]))
+        old = ws.add_record("kinds", FULL).record
+        dropped = {"d", "rt"}  # a question and a question inside the repeat, gone in v2
+        v2 = [row for row in SURVEY if row[1] not in dropped]
+        ws.add_form(xlsform(v2, CHOICES, [["form_id", "version"], ["kinds", "2"]]))
+        copy = ws.duplicate(old.id).record
+        assert copy.form_version == "2"
+        copied = copy.answers_dict()
+        assert copied["t"] == "hello" and copied["sm"] == ["a", "b"] and "d" not in copied
+        assert copied["rep"][0]["sub"][0]["si"] == 1 and "rt" not in copied["rep"][0]
+        assert copied["img"] is None  # photos stay with the first filling
+
+
+def test_a_change_made_elsewhere_keeps_the_apps_unsaved_work(tmp_path: Path, xlsform) -> None:
+    with Workspace.open(tmp_path / "w.db") as ws:
+        ws.initialise()
+        ws.add_form(xlsform(SURVEY, CHOICES, [["form_id", "version"], ["kinds", "1"]]))
+        record = ws.add_record("kinds", FULL).record
+        ws.autosave(record.id, "kinds", {**FULL, "t": "typed before the power cut"})
+        ws.set_values(record.id, {"i": "9"})  # `fieldsurvey records set` after the crash
+        [pending] = ws.pending_autosaves()
+        assert pending["answers"]["t"] == "typed before the power cut"
+        ws.save_answers(record.id, pending["answers"])  # recovered and saved in the app
+        assert ws.pending_autosaves() == []
+
+
+def test_export_of_an_old_version_record_with_no_village(tmp_path: Path, xlsform) -> None:
+    import zipfile
+
+    from fieldsurvey.core.exchange import ExportOptions, export_package
+
+    with Workspace.open(tmp_path / "w.db") as ws:
+        ws.initialise()
+        ws.add_form(xlsform(SURVEY, CHOICES, [["form_id", "version"], ["kinds", "1"]]))
+        old = ws.add_record("kinds", FULL, complete=True).record
+        v2 = [row for row in SURVEY if row[1] != "d"]
+        ws.add_form(xlsform(v2, CHOICES, [["form_id", "version"], ["kinds", "2"]]))
+        result = export_package(ws, ExportOptions(out=tmp_path / "pkg.zip"))
+    assert result.records == 1 and result.warnings == [
+        f"record {old.id}: photo 'p.jpg' not included: the file is missing"
+    ]
+    with zipfile.ZipFile(result.path) as zf:
+        names = zf.namelist()
+        (table,) = [n for n in names if n.endswith("data/csv/kinds.csv")]
+        header, row = zf.read(table).decode("utf-8-sig").splitlines()[:2]
+    assert any(n.endswith(f"data/pdf/kinds/no-village_{old.id}.pdf") for n in names)
+    assert any(n.endswith("data/forms/kinds-v1.xlsx") for n in names)
+    columns = dict(zip(header.split(","), row.split(",")))
+    assert columns["d"] == "2.5" and columns["_version"] == "1" and columns["_village_code"] == ""
