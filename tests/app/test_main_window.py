@@ -36,6 +36,7 @@ def window(qtbot, workspace, settle):
     settle()
     yield win
     win.close()
+    settle()  # no background query may outlive the window it was loading for
 
 
 def test_status_bar_shows_database_device_enumerator_and_pending(window, workspace):
