@@ -53,13 +53,13 @@ def main() -> None:
                         hlc=ws.store.hlc_now(session=s),
                     )
 
-            floor = median_seconds(plain_insert, repeat=60)
-            store = median_seconds(store_save, repeat=60)
+            floor = median_seconds(plain_insert, repeat=200)
+            store = median_seconds(store_save, repeat=200)
             add = median_seconds(
                 lambda: ws.add_record("village_profile", answers, complete=True), repeat=60
             )
             record_id = saved.record.id
-            edit = median_seconds(lambda: ws.save_answers(record_id, answers), repeat=60)
+            edit = median_seconds(lambda: ws.save_answers(record_id, answers), repeat=200)
             con.close()
     report("store a record (answers already checked)", store, floor, "sqlite3 insert", "< 3x")
     report("save a new village profile (validated)", add, floor, "sqlite3 insert")

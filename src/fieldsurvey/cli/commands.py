@@ -211,7 +211,7 @@ def cmd_records_set(args: argparse.Namespace) -> int:
         assignments[name.strip()] = value
     with _open(args) as ws:
         saved = ws.set_values(args.uuid, assignments, complete=args.complete)
-        print(f"{saved.record.id}: revision {saved.revision.id} ({saved.record.status})")
+        print(f"{saved.record.id}: revision {saved.revision_id} ({saved.record.status})")
     return EXIT_OK
 
 

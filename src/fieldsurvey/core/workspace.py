@@ -53,7 +53,7 @@ class Saved:
     """What a save changed: the record and the revision it made."""
 
     record: Record
-    revision: Revision
+    revision_id: str
     evaluation: Evaluation
 
 
@@ -316,9 +316,8 @@ class Workspace:
                 hlc=self.store.hlc_now(session=s),
                 record_id=record_id,
             )
-            head = s.get(Revision, record.head_revision_id)
             _clear_autosave(s, record.id)
-        return Saved(record, head, ev)
+        return Saved(record, record.head_revision_id, ev)
 
     def record(self, record_id: str) -> Record:
         with self.store.session(write=False) as s:
@@ -376,7 +375,7 @@ class Workspace:
             )
             if not keep_autosave:
                 _clear_autosave(s, current.id)
-        return Saved(current, revision, ev)
+        return Saved(current, revision.id, ev)
 
     def set_values(
         self, record_id: str, assignments: dict[str, str], *, complete: bool = False

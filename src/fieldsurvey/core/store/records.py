@@ -48,15 +48,11 @@ class AmbiguousIdError(UsageError, LookupError):
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _insert(session: Session, row: SQLModel) -> None:
-    """Insert *row* with one Core statement. Saves happen on every edit, and the unit of work's
-    flush costs several times the INSERT itself; the row object is returned to callers as a
-    plain value, not attached to the session."""
-    table = type(row).__table__  # type: ignore[attr-defined]
-    values = {
-        c.name: getattr(row, c.name) for c in table.columns if getattr(row, c.name) is not None
-    }
-    session.execute(_insert_statement(table), values)
+def _insert(session: Session, model: type[SQLModel], values: dict[str, Any]) -> None:
+    """Insert one row with one Core statement. Saves happen on every edit, and building ORM
+    objects and flushing them cost several times the INSERT itself."""
+    table = model.__table__  # type: ignore[attr-defined]
+    session.execute(_insert_statement(table), {k: v for k, v in values.items() if v is not None})
 
 
 @functools.cache
@@ -88,23 +84,28 @@ def dump_answers(answers: dict[str, Any]) -> str:
 
 def revision_hash(revision: Revision) -> str:
     """sha256 of the canonical JSON of everything a revision says, parents included."""
-    return _hash_with_answers(revision, canonical_json(json.loads(revision.answers)))
+    fields = {k: getattr(revision, k) for k in _HASHED}
+    return _hash_fields(fields, canonical_json(json.loads(revision.answers)))
 
 
-def _hash_with_answers(revision: Revision, canonical_answers: str) -> str:
+_HASHED = (
+    "author",
+    "created_at",
+    "device_id",
+    "hlc",
+    "id",
+    "kind",
+    "parents",
+    "record_id",
+    "status",
+)
+
+
+def _hash_fields(fields: dict[str, Any], canonical_answers: str) -> str:
     """The hash, given the answers already as canonical JSON. "answers" sorts first among the
     keys, so the document is spliced together rather than decoded and re-encoded on each save."""
-    rest = {
-        "author": revision.author,
-        "created_at": revision.created_at,
-        "device_id": revision.device_id,
-        "hlc": revision.hlc,
-        "id": revision.id,
-        "kind": revision.kind,
-        "parents": json.loads(revision.parents),
-        "record_id": revision.record_id,
-        "status": revision.status,
-    }
+    rest = {k: fields[k] for k in _HASHED}
+    rest["parents"] = json.loads(rest["parents"])
     document = '{"answers":' + canonical_answers + "," + canonical_json(rest)[1:]
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
@@ -130,17 +131,16 @@ def audit(
     device_id: str = "",
     record_id: str | None = None,
     **detail: Any,
-) -> AuditEntry:
-    entry = AuditEntry(
-        at=utc_now(),
-        actor=actor,
-        device_id=device_id,
-        action=action,
-        record_id=record_id,
-        detail=canonical_json(detail),
-    )
-    _insert(session, entry)
-    return entry
+) -> None:
+    entry = {
+        "at": utc_now(),
+        "actor": actor,
+        "device_id": device_id,
+        "action": action,
+        "record_id": record_id,
+        "detail": canonical_json(detail),
+    }
+    _insert(session, AuditEntry, entry)
 
 
 # -- records and revisions ------------------------------------------------------------------
@@ -165,7 +165,7 @@ def create_record(
     now = utc_now()
     record_id = _new_id(record_id)
     text = dump_answers(answers)
-    revision = _revision(
+    revision = _revision_values(
         record_id=record_id,
         parents=[],
         answers_text=text,
@@ -176,35 +176,35 @@ def create_record(
         created_at=now,
         kind=EDIT,
     )
-    record = Record(
-        id=record_id,
-        form_id=form_id,
-        form_version=form_version,
-        village_code=village_code,
-        status=status,
-        answers=text,
-        head_revision_id=revision.id,
-        enumerator=author,
-        device_id=device_id,
-        created_at=now,
-        updated_at=now,
-    )
+    values = {
+        "id": record_id,
+        "form_id": form_id,
+        "form_version": form_version,
+        "village_code": village_code,
+        "status": status,
+        "answers": text,
+        "head_revision_id": revision["id"],
+        "enumerator": author,
+        "device_id": device_id,
+        "created_at": now,
+        "updated_at": now,
+        "deleted": False,
+    }
     session.flush()  # pending ORM work first (e.g. a village the record refers to)
-    _insert(session, record)  # the record first: the revision refers to it
-    _insert(session, revision)
+    _insert(session, Record, values)  # the record first: the revision refers to it
+    _insert(session, Revision, revision)
     audit(
         session=session,
         action="record.create",
         actor=author,
         device_id=device_id,
         record_id=record_id,
-        revision_id=revision.id,
+        revision_id=revision["id"],
         status=status,
         form_id=form_id,
         form_version=form_version,
     )
-    session.flush()
-    return record
+    return Record(**values)
 
 
 def add_revision(
@@ -236,7 +236,7 @@ def add_revision(
         _check_parents(session, record.id, parents)
     text = record.answers if answers is None else dump_answers(answers)
     now = utc_now()
-    revision = _revision(
+    values = _revision_values(
         record_id=record.id,
         parents=parents,
         answers_text=text,
@@ -247,7 +247,8 @@ def add_revision(
         created_at=now,
         kind=kind,
     )
-    _insert(session, revision)
+    _insert(session, Revision, values)
+    revision = Revision(**values)
     session.flush()  # pending ORM changes to the record must not overwrite this update
     changes = {
         "answers": text,
@@ -284,16 +285,11 @@ def _check_parents(session: Session, record_id: str, parents: list[str]) -> None
         raise ValueError(f"record {record_id} has no revision {', '.join(missing)}")
 
 
-def _revision(*, answers_text: str, parents: list[str], **fields: Any) -> Revision:
-    revision = Revision(
-        id=str(uuid.uuid4()),
-        parents=canonical_json(parents),
-        answers=answers_text,
-        hash="",
-        **fields,
-    )
-    revision.hash = _hash_with_answers(revision, answers_text)  # answers_text is canonical
-    return revision
+def _revision_values(*, answers_text: str, parents: list[str], **fields: Any) -> dict[str, Any]:
+    values = {"id": str(uuid.uuid4()), "parents": canonical_json(parents), "answers": answers_text}
+    values.update(fields)
+    values["hash"] = _hash_fields(values, answers_text)  # answers_text is canonical
+    return values
 
 
 def get_record(*, session: Session, record_id: str) -> Record | None:
