@@ -59,6 +59,8 @@ def test_numbers_are_read_the_way_people_write_them():
     assert parse_number("１２３", integer=True) == 123
     assert parse_number(" -7 ", integer=True) == -7
     assert parse_number("12a", integer=False) is None
+    assert parse_number("1,5", integer=False) is None  # a decimal comma is not fifteen
+    assert parse_number("1,00", integer=True) is None
     assert parse_number("1.5", integer=True) is None
 
 

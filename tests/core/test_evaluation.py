@@ -373,3 +373,14 @@ def test_a_choice_the_filter_does_not_offer_is_a_problem(xlsform):
     assert [(p.path, p.rule) for p in ev.problems] == [("main", "choice_filter")]
     zh = evaluate(form, {"grown": ["tea"], "sold": ["rice"]}, now=NOW, lang="zh")
     assert zh.problems[0].message == "根据前面的回答，“rice”不在可选范围内。"
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [("1,200", 1200), ("12,345", 12345), ("1,5", None), ("1,00", None), ("12,34", None)],
+)
+def test_a_comma_is_only_a_thousands_separator(form, text, stored):
+    ev = evaluate(form, {**GOOD, "pop": text}, now=NOW)
+    type_problems = [p for p in ev.problems if p.name == "pop" and p.rule == "type"]
+    assert ev.answers["pop"] == stored
+    assert bool(type_problems) is (stored is None)  # "1,5" is refused, never read as 15

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any
 
 from fieldsurvey.core.forms.model import Field
@@ -30,12 +31,27 @@ def _number(raw: Any) -> float | None:
             return None
         return value if math.isfinite(value) else None
     if isinstance(raw, str):
-        try:
-            value = float(raw.strip().replace(",", ""))
-        except ValueError:
-            return None
-        return value if math.isfinite(value) else None
+        return number_from_text(raw)
     return None
+
+
+# Commas only as thousands separators ("1,234.5"): "1,5" is someone's decimal comma, and
+# reading it as 15 would store a wrong number without a word.
+GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def number_from_text(text: str) -> float | None:
+    """The number typed in *text*, or None when it is not one."""
+    text = text.strip()
+    if "," in text:
+        if not GROUPED.match(text):
+            return None
+        text = text.replace(",", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _integer(raw: Any) -> tuple[Any, str | None]:

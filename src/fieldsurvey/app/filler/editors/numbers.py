@@ -15,6 +15,7 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QWidget
 
 from fieldsurvey.app.filler.editors.base import EditorEnv, FieldEditor, LineEdit, LocalProblem
+from fieldsurvey.core.forms.answers import GROUPED
 from fieldsurvey.core.forms.model import Field
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９，．－＋　。", "0123456789,.-+ .")
@@ -31,6 +32,8 @@ def parse_number(text: str, *, integer: bool, locale: QLocale | None = None) -> 
     text = normalise(text).strip()
     if not text:
         return None
+    if "," in text and not GROUPED.match(text.replace(" ", "")):
+        return None  # "1,5" is a decimal comma, not fifteen: never guess
     loc = locale or QLocale()
     value, ok = loc.toDouble(text)
     if not ok:
