@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QAbstractItemModel, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QTableView, QWidget
 
 from fieldsurvey.app.i18n import tr
 from fieldsurvey.core.errors import FieldSurveyError
@@ -55,3 +55,20 @@ def debounce(parent: QWidget, msecs: int, fn: Callable[[], None]) -> QTimer:
     timer.setInterval(msecs)
     timer.timeout.connect(fn)
     return timer
+
+
+def list_table(model: QAbstractItemModel, name: str = "", *, stripes: bool = True) -> QTableView:
+    """A read-only list of rows, one selected at a time, that Tab leaves (arrows move in it):
+    how every list in the app behaves."""
+    table = QTableView()
+    if name:
+        table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(stripes)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    return table

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +22,7 @@ from fieldsurvey.app.i18n import language, tr
 from fieldsurvey.app.icons import icon
 from fieldsurvey.app.models import RecordItem, RecordTableModel, form_title
 from fieldsurvey.app.navigation import OpenRequest
-from fieldsurvey.app.ui import confirm, debounce, error_text, show_error
+from fieldsurvey.app.ui import confirm, debounce, error_text, list_table, show_error
 from fieldsurvey.app.worker import worker
 from fieldsurvey.core import queries
 from fieldsurvey.core.queries import RecordFilter
@@ -83,16 +81,7 @@ class RecordsView(QWidget):
             self.buttons[action] = button
 
         self.model = RecordTableModel(ws, page_size=page_size, parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("recordsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = list_table(self.model, "recordsTable")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)

@@ -6,12 +6,10 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +19,7 @@ from fieldsurvey.app.icons import icon
 from fieldsurvey.app.labels import profile_text
 from fieldsurvey.app.models import RecordTableModel, township_name
 from fieldsurvey.app.navigation import OpenRequest
+from fieldsurvey.app.ui import list_table
 from fieldsurvey.core.queries import ASSESSMENT_FORM, PROFILE_FORM, RecordFilter, VillageRow
 
 
@@ -41,13 +40,7 @@ class VillagePanel(QWidget):
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.model = RecordTableModel(ws, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
+        self.table = list_table(self.model, stripes=False)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(RecordTableModel.FORM, QHeaderView.ResizeMode.Stretch)

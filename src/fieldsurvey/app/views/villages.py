@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +21,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.app.i18n import tr
 from fieldsurvey.app.icons import icon
 from fieldsurvey.app.models import VillageTableModel, township_name
-from fieldsurvey.app.ui import debounce, error_text, show_error
+from fieldsurvey.app.ui import debounce, error_text, list_table, show_error
 from fieldsurvey.app.views.village_panel import VillagePanel
 from fieldsurvey.app.worker import worker
 from fieldsurvey.core import queries
@@ -61,16 +59,7 @@ class VillagesView(QWidget):
         self.import_button.clicked.connect(self.import_registry)
 
         self.model = VillageTableModel(ws, page_size=page_size, parent=self)
-        self.table = QTableView()
-        self.table.setObjectName("villagesTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list for the village's buttons
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table = list_table(self.model, "villagesTable")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
