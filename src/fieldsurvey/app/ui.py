@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTableView, QWidget
 
 from fieldsurvey.app.i18n import tr
 from fieldsurvey.core.errors import FieldSurveyError
@@ -72,3 +72,13 @@ def list_table(model: QAbstractItemModel, name: str = "", *, stripes: bool = Tru
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
     return table
+
+
+def page_heading(text: str) -> QLabel:
+    """The large bold title at the top of a page."""
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.4)
+    font.setBold(True)
+    label.setFont(font)
+    return label

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from fieldsurvey.app.exchange_support import export_module, not_exported_count
 from fieldsurvey.app.i18n import tr
 from fieldsurvey.app.icons import icon
+from fieldsurvey.app.ui import page_heading
 from fieldsurvey.app.worker import worker
 
 
@@ -19,11 +20,7 @@ class ExchangeView(QWidget):
     def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
-        heading = QLabel(tr("Exchange"))
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_heading(tr("Exchange"))
         self.pending = QLabel(tr("Counting records…"))
         explain = QLabel(
             tr(

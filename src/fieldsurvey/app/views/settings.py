@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from fieldsurvey.app.i18n import LANGUAGES, language, tr
 from fieldsurvey.app.icons import icon
-from fieldsurvey.app.ui import error_text, show_error
+from fieldsurvey.app.ui import error_text, page_heading, show_error
 
 FORM_LANGUAGE_KEY = "ui.form_language"  # "" follows the UI language
 
@@ -37,11 +37,7 @@ class SettingsView(QWidget):
     def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
-        heading = QLabel(tr("Settings"))
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_heading(tr("Settings"))
         self.enumerator = QLineEdit(ws.enumerator)
         self.enumerator.setPlaceholderText(tr("Your name, as it should appear on records"))
         self.device = QLineEdit(ws.device_name)
