@@ -71,11 +71,7 @@ class ChoiceContext(AnswerContext):
     def column(self, name: str) -> Any:
         if self.choice is None:
             return ""
-        if name == "name":
-            return self.choice.name
-        if name == "label":
-            return pick(self.choice.labels, self.state.lang, self.state.form.default_language)
-        return self.choice.extra.get(name, "")
+        return self.choice.column(name, self.state.lang, self.state.form.default_language)
 
 
 def filter_key(state: FillState, f: Field, rows: RowKey) -> tuple[str, ...]:
