@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from fieldsurvey import paths
+from fieldsurvey.app.collector import install_collector
 from fieldsurvey.app.fonts import install_fonts
 from fieldsurvey.app.i18n import LANGUAGES, set_language, tr
 from fieldsurvey.app.prefs import APPLICATION, ORGANISATION, set_ui_language, ui_language
@@ -26,6 +27,7 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationDisplayName("FieldSurvey")
+    install_collector(app)
     if not app.property("fieldsurvey_fonts"):
         app.setProperty("fieldsurvey_fonts", install_fonts(app) or "none")
     return app

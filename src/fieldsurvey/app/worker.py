@@ -21,6 +21,8 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
+from fieldsurvey.app.collector import install_collector
+
 log = logging.getLogger(__name__)
 
 
@@ -164,6 +166,7 @@ def worker() -> Worker:
     """The app's one worker, created on first use and owned by the QApplication."""
     found = _shared.get("worker")
     if found is None or not shiboken6.isValid(found):
+        install_collector()  # a second thread must never run the cycle collector
         found = Worker(QApplication.instance())
         _shared["worker"] = found
     return found
