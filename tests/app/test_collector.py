@@ -60,3 +60,27 @@ def test_cycles_are_still_freed_by_the_ui_thread(qapp, qtbot) -> None:
 def test_installing_twice_keeps_one_collector(qapp) -> None:
     first = install_collector(qapp)
     assert install_collector(qapp) is first
+
+
+class _Traced:
+    """A stand-in for a callback that holds the last reference to a widget."""
+
+    freed_on: list[int] = []
+
+    def __call__(self, *args: object) -> None:
+        return None
+
+    def __del__(self) -> None:
+        _Traced.freed_on.append(threading.get_ident())
+
+
+def test_a_finished_job_is_freed_on_the_ui_thread(qapp, qtbot, settle) -> None:
+    _Traced.freed_on.clear()
+    for _ in range(30):
+        worker().run(_Traced(), on_done=_Traced())
+        qtbot.wait(1)
+    settle()
+    worker().run(lambda: None)
+    settle()
+    assert len(_Traced.freed_on) == 60
+    assert set(_Traced.freed_on) == {threading.get_ident()}

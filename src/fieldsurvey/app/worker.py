@@ -75,10 +75,14 @@ class _Task(QRunnable):
     def __init__(self, job: Job) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self.job = job
+        self.job: Job | None = job
 
     def run(self) -> None:
-        job = self.job
+        # The task itself is deleted on this thread, at a time Qt chooses: it must not be what
+        # keeps the job (and the widgets its callbacks hold) alive.
+        job, self.job = self.job, None
+        if job is None:
+            return
         try:
             result = job.fn(job) if job.with_job else job.fn()
         except BaseException as exc:  # delivered to on_error on the UI thread
@@ -99,6 +103,10 @@ class Worker(QObject):
         self._relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._relay.progressed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self._jobs: set[Job] = set()
+        # The job delivered last. The worker thread still holds it for a moment after it signals
+        # (its task is deleted there), and its callbacks may be the last reference to a widget:
+        # the UI thread keeps it until the next delivery, when that task has surely returned.
+        self._retired: list[Job] = []
 
     def run(
         self,
@@ -131,7 +139,10 @@ class Worker(QObject):
     def wait(self, msecs: int = -1) -> bool:
         """Block until the queue is empty (shutting down); pending results are then delivered
         by the next turn of the event loop."""
-        return self._pool.waitForDone(msecs)
+        done = self._pool.waitForDone(msecs)
+        if done:
+            self._retired.clear()
+        return done
 
     def shutdown(self, msecs: int = 30000) -> bool:
         for job in list(self._jobs):
@@ -142,6 +153,7 @@ class Worker(QObject):
     @Slot(object, bool, object)
     def _deliver(self, job: Job, ok: bool, value: Any) -> None:
         self._jobs.discard(job)
+        self._retired = [job]  # one thread, in order: every earlier task has returned
         job.finished = True
         if not job.owner_alive():
             return
