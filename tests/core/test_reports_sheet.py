@@ -114,3 +114,45 @@ def test_reports_share_one_base() -> None:
     assert issubclass(RecordSheet, Report)
     with pytest.raises(NotImplementedError):
         Report(lang="en", title="x", created=dt.datetime(2026, 1, 1)).render()
+
+
+def test_nested_repeats_and_photos_in_a_repeat_reach_the_page(tmp_path: Path, xlsform) -> None:
+    form = xlsform(
+        [
+            ["type", "name", "label", "relevant"],
+            ["text", "site", "Site", ""],
+            ["begin repeat", "house", "House", ""],
+            ["text", "owner", "Owner", ""],
+            ["image", "facade", "Facade photo", ""],
+            ["begin repeat", "room", "Room", ""],
+            ["text", "use", "Use", ""],
+            ["integer", "area", "Area", ""],
+            ["text", "note", "Why small", "${area} < 10"],
+            ["end repeat", "", "", ""],
+            ["end repeat", "", "", ""],
+        ],
+        settings=[["form_id", "version", "form_title"], ["houses", "1", "Houses"]],
+    )
+    with Workspace.open(tmp_path / "survey.db") as ws:
+        ws.initialise(enumerator="Li", device="L1")
+        ws.add_form(form)
+        rooms = [{"use": "卧室", "area": 12, "note": "stale"}, {"use": "Kitchen", "area": 8,
+                 "note": "north side"}]  # fmt: skip
+        saved = ws.add_record(
+            "houses",
+            {"site": "Dongkeng", "house": [
+                {"owner": "叶建华", "facade": "front.jpg", "room": rooms},
+                {"owner": "Zhou Min", "room": []},
+            ]},
+        )  # fmt: skip
+        folder = tmp_path / "media" / saved.record.id
+        folder.mkdir(parents=True)
+        Image.new("RGB", (1200, 900), (40, 120, 60)).save(folder / "front.jpg", "JPEG")
+        pdf = RecordSheet(sheet_data(ws, ws.record(saved.record.id)), lang="en").render()
+    text = text_of(pdf)
+    for expected in ("House 1", "叶建华", "House 1 · Room", "卧室", "Kitchen", "north side",
+                     "House 2", "Zhou Min", "House 2 · Room", "No entries."):  # fmt: skip
+        assert expected in text, expected
+    assert "stale" not in text  # not relevant in its own nested row: left out
+    images = [img for page in PdfReader(io.BytesIO(pdf)).pages for img in page.images]
+    assert len(images) == 1  # the facade photo inside the repeat, as a thumbnail

@@ -214,18 +214,25 @@ class RecordSheet(Report):
         )
         return [table]
 
-    def repeat_table(self, rep: Repeat) -> list[Flowable]:
+    def repeat_table(
+        self, rep: Repeat, rows: list[Row] | None = None, path: str = "", heading: str = ""
+    ) -> list[Flowable]:
+        """A repeat's rows: a grid when they fit one, else a block per row. *path* is the
+        enclosing rows' path (``outer[2]/``) for a nested repeat, *heading* their label."""
         fields = [n for n in rep.walk() if isinstance(n, Field) and _shown(n) and n.repeat is rep]
-        rows = self.data.answers.get(rep.name) or []
-        title = self.para(self.label(rep), "h3")
+        inner = [n for n in rep.walk() if isinstance(n, Repeat) and n.repeat is rep]
+        if rows is None:
+            rows = self.data.answers.get(rep.name) or []
+        title = self.para(f"{heading} · {self.label(rep)}" if heading else self.label(rep), "h3")
         if not rows:
             return [title, self.para(self.words["no_rows"], "small")]
-        if len(fields) > MAX_TABLE_COLUMNS:
-            return [title, *self.repeat_blocks(rep, fields, rows)]
+        photos = any(f.kind == "image" for f in fields)
+        if inner or photos or len(fields) > MAX_TABLE_COLUMNS:
+            return [title, *self.repeat_blocks(rep, fields, inner, rows, path, heading)]
         head = [self.cell("#", "th")] + [self.cell(self.label(f), "th") for f in fields]
         body = [head]
         for i, row in enumerate(rows):
-            prefix = f"{rep.name}[{i + 1}]/"
+            prefix = f"{path}{rep.name}[{i + 1}]/"
             cells: list[Flowable] = [self.cell(str(i + 1), "td")]
             for f in fields:
                 hidden = prefix + f.name in self.data.irrelevant
@@ -249,22 +256,39 @@ class RecordSheet(Report):
             return [KeepTogether([title, table])]  # a short table is not split over pages
         return [CondPageBreak(30 * mm), title, table]
 
-    def repeat_blocks(self, rep: Repeat, fields: list[Field], rows: list[Row]) -> list[Flowable]:
-        """Wide repeats: each row as its own question/answer table."""
+    def repeat_blocks(
+        self,
+        rep: Repeat,
+        fields: list[Field],
+        inner: list[Repeat],
+        rows: list[Row],
+        path: str,
+        heading: str,
+    ) -> list[Flowable]:
+        """Wide repeats, repeats with photos and repeats holding repeats: each row as its own
+        question/answer table, followed by its own nested rows."""
         out: list[Flowable] = []
         for i, row in enumerate(rows):
-            prefix = f"{rep.name}[{i + 1}]/"
+            prefix = f"{path}{rep.name}[{i + 1}]/"
+            name = f"{self.label(rep)} {i + 1}"
+            name = f"{heading} · {name}" if heading else name
             pairs = [
-                [self.cell(self.label(f), "label"), self.cell(self.value_text(f, row.get(f.name)))]
+                [self.cell(self.label(f), "label"), self.row_answer(f, row.get(f.name))]
                 for f in fields
                 if prefix + f.name not in self.data.irrelevant
             ]
-            out += [self.para(f"{self.label(rep)} {i + 1}", "small"), *self.qa_table(pairs)]
+            out += [self.para(name, "small"), *self.qa_table(pairs)]
+            for nested in inner:
+                if prefix + nested.name in self.data.irrelevant:
+                    continue
+                out += self.repeat_table(nested, row.get(nested.name) or [], prefix, name)
         return out
 
     # -- values ----------------------------------------------------------------------------
     def answer(self, f: Field) -> Flowable:
-        value = self.data.answers.get(f.name)
+        return self.row_answer(f, self.data.answers.get(f.name))
+
+    def row_answer(self, f: Field, value: Any) -> Flowable:
         if f.kind == "image" and value:
             return self.photo(str(value))
         return self.cell(self.value_text(f, value))
