@@ -41,6 +41,8 @@ def test_fill_a_village_profile_by_keyboard(make_filler, qtbot, filler_ws):
     assert f.answers()["village"] == "SY-XP-001"
     assert focused() is editor(f, "gps")  # Enter went on to the next question
     name = editor(f, "enumerator_name")
+    assert name.text() == filler_ws.enumerator  # ${username}: nobody retypes their own name
+    qtbot.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(name, "Wang Fang")
     qtbot.keyClick(name, Qt.Key.Key_Return)
     assert focused() is editor(f, "respondent_name")

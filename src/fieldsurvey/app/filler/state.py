@@ -68,14 +68,16 @@ def referenced_names(form: Form) -> frozenset[str]:
     return frozenset(names)
 
 
-def default_value(f: Field, now: dt.datetime | None = None) -> Any:
-    """The stored value of *f*'s default: a literal, or an expression such as ``today()``."""
+def default_value(f: Field, now: dt.datetime | None = None, values: Row | None = None) -> Any:
+    """The stored value of *f*'s default: a literal, or an expression such as ``today()`` or
+    ``${username}`` (a dynamic default, read from *values*: the answers filled so far)."""
     text = f.default.strip()
     if not text or f.calculation is not None:
         return None
     if "(" in text or "${" in text:
         try:
-            raw = parse(text).evaluate(MappingContext(clock=now or dt.datetime.now()))
+            context = MappingContext(values=values or {}, clock=now or dt.datetime.now())
+            raw = parse(text).evaluate(context)
         except Exception:  # a default is a convenience; a broken one must not stop the form
             return None
         if isinstance(raw, (dt.date, dt.datetime, dt.time)):
