@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from fieldsurvey.app.dialogs.welcome import Welcome, ask_welcome
 from fieldsurvey.app.i18n import set_language, tr
 from fieldsurvey.app.prefs import set_ui_language
+from fieldsurvey.app.ui import error_text, os_error_text
 from fieldsurvey.core.errors import RefusedError
 from fieldsurvey.core.workspace import Workspace
 
@@ -116,9 +117,9 @@ def open_workspace(
                 ws.initialise()
             return ws
         except RefusedError as exc:
-            choice = ask(exc.message)
+            choice = ask(error_text(exc))
         except OSError as exc:  # a folder we may not write to, a full disk
-            choice = ask(f"{target}: {exc.strerror or exc}")
+            choice = ask(os_error_text(exc) if exc.filename else f"{target}: {os_error_text(exc)}")
         if choice.action == QUIT or not choice.path:
             return None
         target = choice.path

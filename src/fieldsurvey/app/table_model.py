@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from fieldsurvey.app.ui import error_text
 from fieldsurvey.app.worker import Worker, worker
 
 PAGE_SIZE = 200
@@ -147,7 +148,7 @@ class PagedTableModel(QAbstractTableModel):
             return
         self._loading = False
         self._more = False
-        self.failed.emit(getattr(exc, "message", None) or str(exc))
+        self.failed.emit(error_text(exc))
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more and not self._loading

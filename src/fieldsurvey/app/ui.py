@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTableView, QWidget
 
-from fieldsurvey.app.i18n import tr
+from fieldsurvey.app.i18n import language, tr
 from fieldsurvey.core.errors import FieldSurveyError
 
 log = logging.getLogger(__name__)
@@ -16,16 +18,44 @@ MAX_DETAILS = 12
 
 
 def error_text(exc: BaseException) -> str:
-    """A sentence for a person: the core's message and its details, never a traceback."""
+    """A sentence for a person, in the UI language: the core's message and its details, never
+    a traceback."""
     if isinstance(exc, FieldSurveyError):
-        lines = [exc.message, *exc.details[:MAX_DETAILS]]
-        if len(exc.details) > MAX_DETAILS:
-            lines.append(tr("… and {count} more", count=len(exc.details) - MAX_DETAILS))
+        lang = language()
+        details = exc.localized_details(lang)
+        lines = [exc.localized(lang), *details[:MAX_DETAILS]]
+        if len(details) > MAX_DETAILS:
+            lines.append(tr("… and {count} more", count=len(details) - MAX_DETAILS))
         return "\n".join(lines)
-    if isinstance(exc, (ValueError, LookupError, OSError)):
+    if isinstance(exc, OSError):
+        return os_error_text(exc)
+    if isinstance(exc, (ValueError, LookupError)):
         return str(exc)
     log.error("unexpected error", exc_info=exc)
     return tr("Something went wrong: {error}", error=str(exc) or type(exc).__name__)
+
+
+def os_error_text(exc: OSError) -> str:
+    """A full drive, a missing permission or a write-protected USB stick in plain words, with
+    the file when it is known; any other system error as the system words it."""
+    file = os.fspath(exc.filename) if isinstance(exc.filename, (str, os.PathLike)) else None
+    if exc.errno == errno.ENOSPC:
+        if file:
+            return tr("The drive is full: {file} could not be written.", file=file)
+        return tr("The drive is full. Free some space and try again.")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        if file:
+            return tr("You do not have permission to use {file}.", file=file)
+        return tr("You do not have permission to do this.")
+    if exc.errno == errno.EROFS:
+        if file:
+            return tr(
+                "{file} is on a read-only drive (a locked USB stick, say); nothing could be "
+                "written there.",
+                file=file,
+            )
+        return tr("The drive is read-only (a locked USB stick, say); nothing could be written.")
+    return str(exc)
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException | str) -> None:

@@ -1,10 +1,19 @@
 """Messages the core produces for people, in English and Simplified Chinese.
 
-The GUI translates its own widgets with Qt; messages born in the core (validation problems,
-refusals) are chosen here by the form's or the user's language code.
+The GUI translates its own widgets; messages born in the core are chosen here by the form's or
+the user's language code: validation problems by key (``MESSAGES``), and the errors a person
+can cause (``fieldsurvey.core.errors``) by their English template, from
+``resources/translations/zh_CN/core_messages.json``.
 """
 
 from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from fieldsurvey import paths
+
+CORE_MESSAGES_FILE = "core_messages.json"
 
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {"en": "This answer is required.", "zh": "此项为必答题。"},
@@ -48,3 +57,17 @@ def tr(key: str, lang: str | None = "en", **kwargs: object) -> str:
     table = MESSAGES[key]
     text = table.get(lang or "en") or table["en"]
     return text.format(**kwargs) if kwargs else text
+
+
+@lru_cache(maxsize=1)
+def core_catalogue() -> dict[str, str]:
+    """English template -> Simplified Chinese, for the core's error messages."""
+    file = paths.resources_dir() / "translations" / "zh_CN" / CORE_MESSAGES_FILE
+    return json.loads(file.read_text(encoding="utf-8"))
+
+
+def core_message(template: str, lang: str | None) -> str:
+    """The error template *template* in *lang* (English when there is no translation)."""
+    if lang == "zh":
+        return core_catalogue().get(template) or template
+    return template

@@ -230,9 +230,9 @@ def add_village(
     if provisional:
         code = provisional_code()
     if rec.get_village(session=session, code=code) is not None:
-        raise ValueError(f"village code '{code}' is already in the registry")
+        raise rec.BadVillageError("village code '{code}' is already in the registry", code=code)
     if not (name_zh.strip() or name_en.strip()):
-        raise ValueError("a village needs a name in Chinese or in pinyin")
+        raise rec.BadVillageError("a village needs a name in Chinese or in pinyin")
     return rec.upsert_village(
         session=session,
         code=code,

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from fieldsurvey.core.errors import RefusedError
+from fieldsurvey.core.errors import Phrase, RefusedError
 from fieldsurvey.core.forms.types import split_header
 
 _ALIASES = {
@@ -51,7 +51,16 @@ _ALIASES = {
     "纬度": "latitude",
     "经度": "longitude",
 }
-_MEANING = {"code": "village code", "name_zh": "Chinese name", "name_en": "pinyin name"}
+_MEANING = {  # what a column holds, in a message about two columns that hold the same thing
+    "code": Phrase("village code"),
+    "name_zh": Phrase("Chinese name"),
+    "name_en": Phrase("pinyin name"),
+    "township": Phrase("township"),
+    "township_zh": Phrase("township in Chinese"),
+    "county": Phrase("county"),
+    "latitude": Phrase("latitude"),
+    "longitude": Phrase("longitude"),
+}
 
 
 def _column(header: str) -> str | None:
@@ -67,23 +76,35 @@ def read_registry(path: Path) -> list[dict[str, Any]]:
         data = Path(path).read_bytes()
         text = data.decode("utf-8-sig")
     except OSError as exc:
-        raise RefusedError(f"{path}: cannot read the file ({exc.strerror})") from exc
+        raise RefusedError(
+            "{path}: cannot read the file ({reason})", path=path, reason=exc
+        ) from exc
     except UnicodeDecodeError as exc:
-        kind = "an Excel workbook" if data.startswith(b"PK\x03\x04") else "not UTF-8 text"
-        raise RefusedError(f"{path}: {kind}; save the registry as CSV UTF-8") from exc
+        if data.startswith(b"PK\x03\x04"):
+            raise RefusedError(
+                "{path}: an Excel workbook; save the registry as CSV UTF-8", path=path
+            ) from exc
+        raise RefusedError(
+            "{path}: not UTF-8 text; save the registry as CSV UTF-8", path=path
+        ) from exc
     reader = csv.reader(io.StringIO(text))
     try:
         return _rows(path, reader)
     except csv.Error as exc:  # a field over the csv module's limit, say
-        raise RefusedError(f"{path}: row {reader.line_num} is not readable CSV ({exc})") from exc
+        raise RefusedError(
+            "{path}: row {row} is not readable CSV ({reason})",
+            path=path,
+            row=reader.line_num,
+            reason=exc,
+        ) from exc
 
 
 def _rows(path: Path, reader: Any) -> list[dict[str, Any]]:
     header = next(reader, None)
     if not header:
-        raise RefusedError(f"{path}: the file is empty")
+        raise RefusedError("{path}: the file is empty", path=path)
     columns = _columns(path, header)
-    problems: list[str] = []
+    problems: list[Phrase] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for number, values in enumerate(reader, start=2):
@@ -95,22 +116,32 @@ def _rows(path: Path, reader: Any) -> list[dict[str, Any]]:
                 continue
             v = v.strip()
             if col in ("latitude", "longitude"):
-                row[col] = _coordinate(v, col, f"row {number}, column '{h}'", problems)
+                row[col] = _coordinate(v, col, number, h, problems)
             else:
                 row[col] = v
         code = row.get("code", "")
         if not code:
-            problems.append(f"row {number}: the village code is empty")
+            problems.append(Phrase("row {row}: the village code is empty", row=number))
             continue
         if code in seen:
             problems.append(
-                f"row {number}: village code '{code}' already appears on row {seen[code]}"
+                Phrase(
+                    "row {row}: village code '{code}' already appears on row {first}",
+                    row=number,
+                    code=code,
+                    first=seen[code],
+                )
             )
             continue
         seen[code] = number
         rows.append(row)
     if problems:
-        raise RefusedError(f"{path}: {len(problems)} problem(s); no village was imported", problems)
+        raise RefusedError(
+            "{path}: {count} problem(s); no village was imported",
+            problems,
+            path=path,
+            count=len(problems),
+        )
     return rows
 
 
@@ -120,30 +151,48 @@ def _columns(path: Path, header: list[str]) -> list[str | None]:
     and guessing wrong would file every village under its name."""
     columns = [_column(h) for h in header]
     if "code" not in columns:
-        raise RefusedError(f"{path}: no village code column (expected 'name' or 'code')")
+        raise RefusedError("{path}: no village code column (expected 'name' or 'code')", path=path)
     seen: dict[str, str] = {}
     for col, h in zip(columns, header):
         if col is not None and col in seen:
-            what = _MEANING.get(col, col.replace("_", " "))
             raise RefusedError(
-                f"{path}: columns '{seen[col]}' and '{h}' both give the {what}; keep one, or "
-                "name the columns code, name_zh, name_en"
+                "{path}: columns '{first}' and '{second}' both give the {what}; keep one, or "
+                "name the columns code, name_zh, name_en",
+                path=path,
+                first=seen[col],
+                second=h,
+                what=_MEANING.get(col) or col.replace("_", " "),
             )
         if col is not None:
             seen[col] = h
     return columns
 
 
-def _coordinate(text: str, col: str, where: str, problems: list[str]) -> float | None:
+def _coordinate(text: str, col: str, row: int, column: str, problems: list[Phrase]) -> float | None:
     if not text:
         return None
     limit = 90 if col == "latitude" else 180
     try:
         value = float(text)
     except ValueError:
-        problems.append(f"{where}: '{text}' is not a number")
+        problems.append(
+            Phrase(
+                "row {row}, column '{column}': '{text}' is not a number",
+                row=row,
+                column=column,
+                text=text,
+            )
+        )
         return None
     if not -limit <= value <= limit:
-        problems.append(f"{where}: {value} is outside -{limit}..{limit}")
+        problems.append(
+            Phrase(
+                "row {row}, column '{column}': {value} is outside -{limit}..{limit}",
+                row=row,
+                column=column,
+                value=value,
+                limit=limit,
+            )
+        )
         return None
     return value

@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from fieldsurvey import paths
 from fieldsurvey.core import queries
-from fieldsurvey.core.errors import InvalidDataError, RefusedError, UsageError
+from fieldsurvey.core.errors import InvalidDataError, Phrase, RefusedError, UsageError
 from fieldsurvey.core.forms.assign import assign
 from fieldsurvey.core.forms.builder import check_form_bytes
 from fieldsurvey.core.forms.evaluation import Evaluation, evaluate
@@ -125,7 +125,9 @@ class Workspace:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise RefusedError(f"{path}: cannot read the file ({exc.strerror})") from exc
+            raise RefusedError(
+                "{path}: cannot read the file ({reason})", path=path, reason=exc
+            ) from exc
         result = check_form_bytes(data, file=str(path), external=self._external)
         if result.form is None:
             raise FormRejected(str(path), result.problems)
@@ -135,8 +137,11 @@ class Workspace:
             if existing is not None:
                 if existing.sha256 != result.sha256:
                     raise RefusedError(
-                        f"{path}: form '{form.form_id}' version {form.version} is already in the "
-                        "database with different content; raise the version in the settings sheet"
+                        "{path}: form '{form_id}' version {version} is already in the database "
+                        "with different content; raise the version in the settings sheet",
+                        path=path,
+                        form_id=form.form_id,
+                        version=form.version,
                     )
                 return existing, False
             self._latest.pop(form.form_id, None)
@@ -167,16 +172,26 @@ class Workspace:
         with self.store.session(write=False) as s:
             fd = rec.get_form_def(session=s, form_id=form_id, version=version)
         if fd is None:
-            known = ", ".join(sorted({f.form_id for f in self.form_defs()})) or "none"
-            what = f"form '{form_id}'" + (f" version {version}" if version else "")
-            raise UsageError(f"{what} is not in the database (forms: {known})")
+            known = ", ".join(sorted({f.form_id for f in self.form_defs()})) or Phrase("none")
+            if version:
+                raise UsageError(
+                    "form '{form_id}' version {version} is not in the database (forms: {known})",
+                    form_id=form_id,
+                    version=version,
+                    known=known,
+                )
+            raise UsageError(
+                "form '{form_id}' is not in the database (forms: {known})",
+                form_id=form_id,
+                known=known,
+            )
         key = (fd.form_id, fd.version)
         if key not in self._forms:
             result = check_form_bytes(
                 fd.definition, file=f"{fd.form_id}.xlsx", external=self._external
             )
             if result.form is None:
-                raise FormRejected(f"stored form {fd.form_id} {fd.version}", result.problems)
+                raise FormRejected(f"{fd.form_id} {fd.version}", result.problems, stored=True)
             self._forms[key] = result.form
         self._latest.setdefault(fd.form_id, fd.version) if version is None else None
         return self._forms[key]
@@ -213,22 +228,19 @@ class Workspace:
     ) -> Village:
         """A village met in the field; without a code it gets a provisional ``NEW-…`` one."""
         with self.store.session() as s:
-            try:
-                village = queries.add_village(
-                    session=s,
-                    device_id=self.device_id,
-                    actor=self.enumerator,
-                    code=code,
-                    name_zh=name_zh,
-                    name_en=name_en,
-                    township=township,
-                    township_zh=township_zh,
-                    county=county,
-                    latitude=latitude,
-                    longitude=longitude,
-                )
-            except ValueError as exc:
-                raise InvalidDataError(str(exc)) from exc
+            village = queries.add_village(
+                session=s,
+                device_id=self.device_id,
+                actor=self.enumerator,
+                code=code,
+                name_zh=name_zh,
+                name_en=name_en,
+                township=township,
+                township_zh=township_zh,
+                county=county,
+                latitude=latitude,
+                longitude=longitude,
+            )  # an InvalidDataError names a code already used, or a missing name
         self._forget_forms()  # the registry feeds select_one_from_file choices
         return village
 
@@ -262,8 +274,9 @@ class Workspace:
         ]
         if blocking:
             raise InvalidDataError(
-                f"{len(ev.problems)} problem(s); nothing was saved",
+                "{count} problem(s); nothing was saved",
                 [str(p) for p in blocking],
+                count=len(ev.problems),
             )
         return ev
 
@@ -282,7 +295,7 @@ class Workspace:
         if not code or code in self._villages_seen:
             return
         if rec.get_village(session=s, code=code) is None:
-            raise InvalidDataError(f"village '{code}' is not in the registry")
+            raise InvalidDataError("village '{code}' is not in the registry", code=code)
         self._villages_seen.add(code)
 
     def add_record(
@@ -321,12 +334,9 @@ class Workspace:
 
     def record(self, record_id: str) -> Record:
         with self.store.session(write=False) as s:
-            try:
-                found = rec.get_record(session=s, record_id=record_id)
-            except LookupError as exc:
-                raise UsageError(str(exc)) from exc
+            found = rec.get_record(session=s, record_id=record_id)  # AmbiguousIdError: usage
         if found is None:
-            raise UsageError(f"no record '{record_id}' in this database")
+            raise UsageError("no record '{record_id}' in this database", record_id=record_id)
         return found
 
     def records(

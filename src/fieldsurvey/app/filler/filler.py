@@ -274,8 +274,11 @@ class FormFiller(QWidget):
         except Exception as exc:
             self._unautosaved = True
             self._flush_quietly()  # whatever the store refused, the work itself is kept
-            lines = exc.details if isinstance(exc, FieldSurveyError) else []
-            reason = exc.message if isinstance(exc, FieldSurveyError) else str(exc)
+            if isinstance(exc, FieldSurveyError):
+                lines = exc.localized_details(language())
+                reason = exc.localized(language())
+            else:
+                lines, reason = [], str(exc)
             text = tr("Not saved: {reason}", reason=reason)
             self.banner.say("\n".join([text, *lines[:8]]), "error")
             return False

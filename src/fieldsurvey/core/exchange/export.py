@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from fieldsurvey import __version__
-from fieldsurvey.core.errors import EXIT_USAGE, FieldSurveyError, RefusedError, UsageError
+from fieldsurvey.core.errors import EXIT_USAGE, FieldSurveyError, Phrase, RefusedError, UsageError
 from fieldsurvey.core.exchange.atomic import atomic_output
 from fieldsurvey.core.exchange.bagzip import BagZipWriter
 from fieldsurvey.core.exchange.content import PACKAGE_FORMAT
@@ -128,11 +128,12 @@ def export_package(
                 bag.abandon()
                 raise
     except KeyboardInterrupt:  # Ctrl-C on the command line: a cancel like any other
-        raise ExportCancelled(f"export cancelled; {out} was not written") from None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+        raise ExportCancelled("export cancelled; {path} was not written", path=out) from None
+    except OSError as exc:  # the reason (a full drive, say) is translated with the message
         raise ExportFailed(
-            f"{out}: could not write the package ({reason}); nothing was written"
+            "{path}: could not write the package ({reason}); nothing was written",
+            path=out,
+            reason=exc,
         ) from exc
     digest, size = _digest(out)
     export = Export(
@@ -166,7 +167,7 @@ class _Steps:
     def __call__(self, what: str) -> None:
         self.done += 1
         if self.cancelled is not None and self.cancelled():
-            raise ExportCancelled(f"export cancelled; {self.out} was not written")
+            raise ExportCancelled("export cancelled; {path} was not written", path=self.out)
         if self.progress is not None:
             self.progress(self.done, self.total, what)
 
@@ -178,19 +179,27 @@ class _Steps:
 def _check(ws: Workspace, options: ExportOptions) -> Path:
     out = Path(options.out).expanduser().absolute()
     if out.suffix.lower() != ".zip":
-        raise UsageError(f"{out}: a package is a .zip file; give a name ending in .zip")
+        raise UsageError("{path}: a package is a .zip file; give a name ending in .zip", path=out)
     if out.is_dir():
-        raise UsageError(f"{out} is a folder; give a file name ending in .zip")
+        raise UsageError("{path} is a folder; give a file name ending in .zip", path=out)
     if not out.parent.is_dir():
-        raise UsageError(f"{out.parent}: no such folder")
+        raise UsageError("{path}: no such folder", path=out.parent)
     if ws.store.path is not None and out.resolve() == ws.store.path.resolve():
-        raise UsageError(f"{out} is the database itself")
+        raise UsageError("{path} is the database itself", path=out)
     if options.since_last and options.since is not None:
         raise UsageError("give --since-last or --since DATE, not both")
     if options.status not in STATUSES:
-        raise UsageError(f"status '{options.status}': expected one of {', '.join(STATUSES)}")
+        raise UsageError(
+            "status '{status}': expected one of {known}",
+            status=options.status,
+            known=", ".join(STATUSES),
+        )
     if options.lang not in LANGUAGES:
-        raise UsageError(f"language '{options.lang}': expected one of {', '.join(LANGUAGES)}")
+        raise UsageError(
+            "language '{lang}': expected one of {known}",
+            lang=options.lang,
+            known=", ".join(LANGUAGES),
+        )
     if options.form_id is not None:
         ws.form(options.form_id)  # a UsageError naming the known forms
     return out
@@ -206,7 +215,7 @@ def _select(ws: Workspace, options: ExportOptions) -> Selection:
             status=options.status,
         )
         if not records:
-            raise NothingToExport(_nothing(options))
+            raise _nothing(options)
         revisions = revisions_of(s, [r.id for r in records])
         used = {(r.form_id, r.form_version) for r in records}
         defs = [fd for fd in rec.list_form_defs(session=s) if (fd.form_id, fd.version) in used]
@@ -217,15 +226,30 @@ def _select(ws: Workspace, options: ExportOptions) -> Selection:
     return Selection(records, revisions, defs, forms, villages, db.parent / "media" if db else None)
 
 
-def _nothing(options: ExportOptions) -> str:
-    what = "complete records" if options.status == "complete" else "records"
+def _nothing(options: ExportOptions) -> NothingToExport:
+    complete = options.status == "complete"
     if options.form_id:
-        what += f" of form '{options.form_id}'"
+        what = (
+            Phrase("complete records of form '{form_id}'", form_id=options.form_id)
+            if complete
+            else Phrase("records of form '{form_id}'", form_id=options.form_id)
+        )
+    else:
+        what = Phrase("complete records") if complete else Phrase("records")
     if options.since_last:
-        return f"nothing to export: no {what} changed since the last export; no file written"
+        return NothingToExport(
+            "nothing to export: no {what} changed since the last export; no file written",
+            what=what,
+        )
     if options.since:
-        return f"nothing to export: no {what} changed since {options.since}; no file written"
-    return f"nothing to export: no {what} in this database; no file written"
+        return NothingToExport(
+            "nothing to export: no {what} changed since {since}; no file written",
+            what=what,
+            since=options.since,
+        )
+    return NothingToExport(
+        "nothing to export: no {what} in this database; no file written", what=what
+    )
 
 
 def _zip_time(sel: Selection) -> dt.datetime:

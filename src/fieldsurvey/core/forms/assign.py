@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fieldsurvey.core.errors import InvalidDataError, UsageError
+from fieldsurvey.core.errors import InvalidDataError, Phrase, UsageError
 from fieldsurvey.core.forms.model import Field, Form, Repeat
 
 
@@ -22,12 +22,20 @@ def assign(form: Form, answers: dict[str, Any], path: str, raw: str) -> None:
         target, scope = _row(form, target, scope, part, path)
     node = form.nodes.get(name)
     if isinstance(node, Repeat):
-        raise UsageError(f"'{path}': '{name}' is a repeat; set its answers as {name}[1]/NAME=VALUE")
+        raise UsageError(
+            "'{path}': '{name}' is a repeat; set its answers as {name}[1]/NAME=VALUE",
+            path=path,
+            name=name,
+        )
     if not isinstance(node, Field) or not node.has_answer:
-        why = "a note holds no answer" if isinstance(node, Field) else "no question has this name"
-        raise InvalidDataError("1 problem(s); nothing was saved", [f"{path}: {why}"])
+        why = (
+            Phrase("{path}: a note holds no answer", path=path)
+            if isinstance(node, Field)
+            else Phrase("{path}: no question has this name", path=path)
+        )
+        raise InvalidDataError("{count} problem(s); nothing was saved", [why], count=1)
     if node.repeat is not scope:
-        raise UsageError(f"'{path}': {_where(node)}")
+        raise UsageError("'{path}': {where}", path=path, where=_where(node))
     target[name] = _value(node, raw)
 
 
@@ -41,34 +49,52 @@ def _row(
     except ValueError:
         number = None
     if number is None:
-        raise UsageError(f"'{part}': write a repeat row as name[row], e.g. cooperative[1]")
+        raise UsageError(
+            "'{part}': write a repeat row as name[row], e.g. cooperative[1]", part=part
+        )
     rep = form.nodes.get(name)
     if not isinstance(rep, Repeat):
-        raise UsageError(f"'{path}': '{name}' is not a repeat in this form")
+        raise UsageError("'{path}': '{name}' is not a repeat in this form", path=path, name=name)
     if rep.repeat is not scope:
-        raise UsageError(f"'{path}': {_where(rep)}")
+        raise UsageError("'{path}': {where}", path=path, where=_where(rep))
     rows = target.get(name)
     if not isinstance(rows, list):
         rows = target[name] = []
     if number == len(rows) + 1:
         rows.append({})
     if not 1 <= number <= len(rows):
+        if not rows:
+            raise UsageError(
+                "'{path}': '{name}' has no rows yet; {name}[1] adds the first",
+                path=path,
+                name=name,
+            )
         raise UsageError(
-            f"'{path}': '{name}' has rows 1 to {len(rows)}; {len(rows) + 1} adds a row"
-            if rows
-            else f"'{path}': '{name}' has no rows yet; {name}[1] adds the first"
+            "'{path}': '{name}' has rows 1 to {last}; {next} adds a row",
+            path=path,
+            name=name,
+            last=len(rows),
+            next=len(rows) + 1,
         )
     return rows[number - 1], rep
 
 
-def _where(node: Field | Repeat) -> str:
+def _where(node: Field | Repeat) -> Phrase:
     """Where a question really is, for a path that looked for it somewhere else."""
     chain = [a.name for a in node.ancestors() if isinstance(a, Repeat)]
     tail = f"{node.name}[1]/NAME=VALUE" if isinstance(node, Repeat) else f"{node.name}=VALUE"
     if not chain:
-        return f"'{node.name}' is not inside a repeat; write just {tail}"
+        return Phrase(
+            "'{name}' is not inside a repeat; write just {tail}", name=node.name, tail=tail
+        )
     rows = "/".join(f"{r}[1]" for r in chain)
-    return f"'{node.name}' is inside '{chain[-1]}'; write it as {rows}/{tail}"
+    return Phrase(
+        "'{name}' is inside '{repeat}'; write it as {rows}/{tail}",
+        name=node.name,
+        repeat=chain[-1],
+        rows=rows,
+        tail=tail,
+    )
 
 
 def _value(f: Field, raw: str) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fieldsurvey.core.errors import RefusedError
+from fieldsurvey.core.errors import Phrase, RefusedError
 
 
 @dataclass(frozen=True, order=True)
@@ -36,9 +36,22 @@ class FormProblem:
 class FormRejected(RefusedError):
     """A form definition with one or more problems; carries all of them."""
 
-    def __init__(self, source: str, problems: list[FormProblem]) -> None:
+    def __init__(self, source: str, problems: list[FormProblem], *, stored: bool = False) -> None:
+        """*source* is the file, or with *stored* the form id and version of a form kept in the
+        database that no longer passes the check."""
         self.problems = sorted(problems, key=lambda p: (p.file, p.sheet, p.row, p.column))
-        super().__init__(
-            f"{source}: {len(self.problems)} problem(s) in the form",
-            [str(p) for p in self.problems],
-        )
+        details: list[str | Phrase] = [str(p) for p in self.problems]
+        if stored:
+            super().__init__(
+                "stored form {source}: {count} problem(s) in the form",
+                details,
+                source=source,
+                count=len(self.problems),
+            )
+        else:
+            super().__init__(
+                "{source}: {count} problem(s) in the form",
+                details,
+                source=source,
+                count=len(self.problems),
+            )

@@ -21,6 +21,7 @@ from fieldsurvey.core.store.models import (
 )
 from fieldsurvey.core.store.records import (
     AmbiguousIdError,
+    BadVillageError,
     RecordStateError,
     add_form_def,
     add_revision,
@@ -45,6 +46,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AmbiguousIdError",
     "AuditEntry",
+    "BadVillageError",
     "Device",
     "FormDef",
     "Record",

@@ -30,7 +30,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
-from fieldsurvey.core.errors import RefusedError
+from fieldsurvey.core.errors import Phrase, RefusedError
 from fieldsurvey.core.store.canonical import utc_now
 from fieldsurvey.core.store.hlc import HLC
 from fieldsurvey.core.store.lock import FileLock, LockHeld
@@ -83,9 +83,13 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except LockHeld:
-        raise RefusedError(f"{path} is open in another FieldSurvey window or process") from None
+        raise RefusedError(
+            "{path} is open in another FieldSurvey window or process", path=path
+        ) from None
     except OSError as exc:
-        raise RefusedError(f"{path}: cannot use this folder ({exc.strerror})") from exc
+        raise RefusedError(
+            "{path}: cannot use this folder ({reason})", path=path, reason=exc
+        ) from exc
     engine = None
     try:
         _inspect(path, create=create)  # again, now that nobody else can be writing
@@ -105,24 +109,26 @@ def _open_url(url: str) -> Store:
     try:
         engine = create_engine(url, pool_pre_ping=True)
     except (ImportError, ArgumentError) as exc:
-        raise RefusedError(f"{_shown(url)}: cannot use this database URL ({exc})") from exc
+        raise RefusedError(
+            "{url}: cannot use this database URL ({reason})", url=_shown(url), reason=exc
+        ) from exc
     where = engine.url.render_as_string(hide_password=True)
     try:
         _migrate(engine, where)
         return Store(engine=engine, path=None, lock=None)
     except OperationalError as exc:
         engine.dispose()
-        raise RefusedError(f"{where}: cannot connect ({str(exc.orig).strip()})") from exc
+        raise RefusedError("{url}: cannot connect ({reason})", url=where, reason=exc.orig) from exc
     except BaseException:
         engine.dispose()
         raise
 
 
-def _shown(url: str) -> str:
+def _shown(url: str) -> str | Phrase:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return "the database URL"
+        return Phrase("the database URL")
 
 
 # -- examining a file without changing it -------------------------------------------------
@@ -131,26 +137,28 @@ def _shown(url: str) -> str:
 def _inspect(path: Path, *, create: bool) -> None:
     if not path.exists():
         if not create:
-            raise RefusedError(f"{path} does not exist")
+            raise RefusedError("{path} does not exist", path=path)
         return
     if not path.is_file():
-        raise RefusedError(f"{path} is not a FieldSurvey database")
+        raise RefusedError("{path} is not a FieldSurvey database", path=path)
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
     if header and header != SQLITE_HEADER:
-        raise RefusedError(f"{path} is not a FieldSurvey database")
+        raise RefusedError("{path} is not a FieldSurvey database", path=path)
     _check_writable(path)
     if not header:
         return  # a zero-byte file is an empty SQLite database
     try:
         facts = _read_only_facts(path)
     except sqlite3.DatabaseError as exc:
-        raise RefusedError(f"{path} is not a readable FieldSurvey database ({exc})") from exc
+        raise RefusedError(
+            "{path} is not a readable FieldSurvey database ({reason})", path=path, reason=exc
+        ) from exc
     app_id, user_version, n_objects, revision = facts
     if app_id != APPLICATION_ID:
         if app_id == 0 and n_objects == 0:
             return  # an empty database: ours to initialise
-        raise RefusedError(f"{path} is not a FieldSurvey database")
+        raise RefusedError("{path} is not a FieldSurvey database", path=path)
     if user_version > SCHEMA_VERSION or (
         revision is not None and revision not in known_revisions()
     ):
@@ -161,11 +169,16 @@ def _check_writable(path: Path) -> None:
     """Every save writes the file, and SQLite keeps its -wal and -shm files beside it: a
     read-only file or folder (a write-protected USB stick, a CD, a shared folder) is refused
     when opening, with the reason, rather than failing at the first save."""
-    for target, what in ((path, "file"), (path.parent, "folder")):
-        if not os.access(target, os.W_OK):
-            raise RefusedError(
-                f"{path}: the {what} is read-only; copy the database to a folder you can write to"
-            )
+    if not os.access(path, os.W_OK):
+        raise RefusedError(
+            "{path}: the file is read-only; copy the database to a folder you can write to",
+            path=path,
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise RefusedError(
+            "{path}: the folder is read-only; copy the database to a folder you can write to",
+            path=path,
+        )
 
 
 def _read_only_facts(path: Path) -> tuple[int, int, int, str | None]:
@@ -188,7 +201,7 @@ def _read_only_facts(path: Path) -> tuple[int, int, int, str | None]:
 
 
 def _newer(where: str) -> RefusedError:
-    return RefusedError(f"{where} was written by a newer FieldSurvey; update the app")
+    return RefusedError("{path} was written by a newer FieldSurvey; update the app", path=where)
 
 
 # -- engine and migrations ----------------------------------------------------------------
@@ -340,8 +353,9 @@ class Store:
                 s.rollback()
                 if isinstance(exc, OperationalError) and _storage_trouble(exc):
                     raise RefusedError(
-                        f"{self.path or self.url}: the database could not be written "
-                        f"({exc.orig}); nothing was saved"
+                        "{path}: the database could not be written ({reason}); nothing was saved",
+                        path=self.path or self.url,
+                        reason=exc.orig,
                     ) from exc
                 raise
 

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
-from fieldsurvey.core.errors import FieldSurveyError, RefusedError, UsageError
+from fieldsurvey.core.errors import FieldSurveyError, InvalidDataError, RefusedError, UsageError
 from fieldsurvey.core.store.canonical import canonical_json, utc_now
 from fieldsurvey.core.store.hlc import parse_hlc
 from fieldsurvey.core.store.models import (
@@ -43,6 +43,11 @@ class RecordStateError(FieldSurveyError):
 
 class AmbiguousIdError(UsageError, LookupError):
     """A shortened id that matches more than one record, or is too short to look up."""
+
+
+class BadVillageError(InvalidDataError, ValueError):
+    """A village that cannot be kept as given: a code already used, no name, an empty code,
+    a coordinate off the globe. Nothing was saved."""
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -228,7 +233,9 @@ def add_revision(
         raise ValueError(f"unknown revision kind {kind!r}; expected one of {REVISION_KINDS}")
     parse_hlc(hlc)
     if record.deleted:
-        raise RecordStateError(f"record {record.id} was deleted and cannot be changed")
+        raise RecordStateError(
+            "record {record_id} was deleted and cannot be changed", record_id=record.id
+        )
     if parents is None:
         parents = [record.head_revision_id]  # the head exists: no need to look it up
     else:
@@ -303,7 +310,9 @@ def get_record(*, session: Session, record_id: str) -> Record | None:
         return record
     if len(key) < MIN_PREFIX:
         raise AmbiguousIdError(
-            f"record id {record_id!r} is too short; give at least {MIN_PREFIX} characters"
+            "record id {record_id!r} is too short; give at least {count} characters",
+            record_id=record_id,
+            count=MIN_PREFIX,
         )
     if not _HEX_PREFIX.fullmatch(key):
         return None
@@ -312,7 +321,8 @@ def get_record(*, session: Session, record_id: str) -> Record | None:
     ).all()
     if len(matches) > 1:
         raise AmbiguousIdError(
-            f"record id {record_id!r} matches more than one record; give more characters"
+            "record id {record_id!r} matches more than one record; give more characters",
+            record_id=record_id,
         )
     return matches[0] if matches else None
 
@@ -355,7 +365,9 @@ def delete_draft(*, session: Session, record_id: str, actor: str, device_id: str
     if record is None:
         raise LookupError(f"no record {record_id}")
     if record.status != DRAFT:
-        raise RecordStateError(f"record {record.id} is {record.status}; only drafts can be deleted")
+        raise RecordStateError(  # a status is draft or complete
+            "record {record_id} is complete; only drafts can be deleted", record_id=record.id
+        )
     if not record.deleted:
         record.deleted = True
         record.updated_at = utc_now()
@@ -395,8 +407,10 @@ def upsert_village(
     ``code=None`` adds a provisional village under a new UUID, for one met in the field
     that the registry lacks.
     """
-    _check_coordinate(latitude, 90, "latitude")
-    _check_coordinate(longitude, 180, "longitude")
+    if not _on_globe(latitude, 90):
+        raise BadVillageError("latitude {value} is outside -90..90", value=latitude)
+    if not _on_globe(longitude, 180):
+        raise BadVillageError("longitude {value} is outside -180..180", value=longitude)
     given: dict[str, Any] = {
         "name_zh": name_zh,
         "name_en": name_en,
@@ -413,7 +427,7 @@ def upsert_village(
         changes.setdefault("provisional", True)
     code = code.strip()
     if not code:
-        raise ValueError("a village code cannot be empty")
+        raise BadVillageError("a village code cannot be empty")
     village = session.get(Village, code)
     if village is None:
         village = Village(code=code, created_at=utc_now(), device_id=device_id, **changes)
@@ -437,9 +451,8 @@ def upsert_village(
     return village
 
 
-def _check_coordinate(value: float | None, bound: float, name: str) -> None:
-    if value is not None and not (math.isfinite(value) and -bound <= value <= bound):
-        raise ValueError(f"{name} {value} is outside -{bound}..{bound}")
+def _on_globe(value: float | None, bound: float) -> bool:
+    return value is None or (math.isfinite(value) and -bound <= value <= bound)
 
 
 def get_village(*, session: Session, code: str) -> Village | None:
@@ -479,8 +492,10 @@ def add_form_def(
         if existing.sha256 == digest:
             return existing
         raise RefusedError(
-            f"form {form_id} version {version} is already installed with a different "
-            "workbook; give the changed form a new version"
+            "form {form_id} version {version} is already installed with a different workbook; "
+            "give the changed form a new version",
+            form_id=form_id,
+            version=version,
         )
     form = FormDef(
         form_id=form_id,
