@@ -12,7 +12,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from common import median_seconds, report
+from common import median_seconds, paired_medians, report
 from fieldsurvey.core.demo import PROFILES
 from fieldsurvey.core.store import records as rec
 from fieldsurvey.core.workspace import Workspace
@@ -53,8 +53,7 @@ def main() -> None:
                         hlc=ws.store.hlc_now(session=s),
                     )
 
-            floor = median_seconds(plain_insert, repeat=200)
-            store = median_seconds(store_save, repeat=200)
+            store, floor = paired_medians(store_save, plain_insert, repeat=300)
             add = median_seconds(
                 lambda: ws.add_record("village_profile", answers, complete=True), repeat=60
             )

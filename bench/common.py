@@ -18,6 +18,25 @@ def median_seconds(fn: Callable[[], object], *, repeat: int = 30, warmup: int = 
     return statistics.median(times)
 
 
+def paired_medians(
+    fn: Callable[[], object], floor: Callable[[], object], *, repeat: int = 30, warmup: int = 3
+) -> tuple[float, float]:
+    """Medians of *fn* and *floor*, timed alternately. Where the disk's fsync time drifts from
+    second to second, timing one after the other would compare different disks."""
+    for _ in range(warmup):
+        fn()
+        floor()
+    mine, base = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        floor()
+        middle = time.perf_counter()
+        fn()
+        base.append(middle - start)
+        mine.append(time.perf_counter() - middle)
+    return statistics.median(mine), statistics.median(base)
+
+
 def report(name: str, seconds: float, floor: float, floor_name: str, target: str = "") -> None:
     ratio = seconds / floor if floor > 0 else float("inf")
     extra = f"  target: {target}" if target else ""

@@ -427,7 +427,8 @@ class Store:
     def _keep_stamp(self, stamp: str, session: Session | None) -> None:
         with self._maybe(session) as s:
             # stamps are fixed-width, so text order is clock order: one UPDATE when newer
-            moved = s.execute(_STAMP_UPDATE, {"k": SETTING_HLC, "v": stamp}).rowcount
+            conn = s.connection()  # the session's transaction, without the ORM's execute
+            moved = conn.execute(_STAMP_UPDATE, {"k": SETTING_HLC, "v": stamp}).rowcount
             if moved == 0 and s.execute(_SETTING_GET, {"k": SETTING_HLC}).scalar() is None:
                 self.set_setting(SETTING_HLC, stamp, session=s)
 

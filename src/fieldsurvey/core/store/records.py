@@ -57,7 +57,9 @@ def _insert(session: Session, model: type[SQLModel], values: dict[str, Any]) -> 
     """Insert one row with one Core statement. Saves happen on every edit, and building ORM
     objects and flushing them cost several times the INSERT itself."""
     table = model.__table__  # type: ignore[attr-defined]
-    session.execute(_insert_statement(table), {k: v for k, v in values.items() if v is not None})
+    row = {k: v for k, v in values.items() if v is not None}
+    # the session's own connection and transaction, without the ORM's execute around it
+    session.connection().execute(_insert_statement(table), row)
 
 
 @functools.cache
