@@ -253,6 +253,25 @@ def test_the_form_language_switches_labels_to_chinese(make_filler, qtbot):
     assert f.top.save.text() == "Save draft"  # the UI language did not change
 
 
+def test_a_plain_label_column_is_a_language_to_switch_to(make_filler, filler_ws, xlsform):
+    form = xlsform(
+        [
+            ["type", "name", "label", "label::Français (fr)"],
+            ["text", "crop", "Main crop", "Culture"],
+        ],
+        settings=[["form_id", "version"], ["crops", "1"]],
+    )
+    filler_ws.add_form(form)
+    f = make_filler(form_id="crops")
+    names = [f.top.lang.itemText(i) for i in range(f.top.lang.count())]
+    assert names == ["Default language", "Français"] and f.top.lang.isVisibleTo(f)
+    assert f.question("crop").title.text().startswith("Main crop")  # not French for English
+    f.top.lang.setCurrentIndex(f.top.lang.findData("fr"))
+    assert f.question("crop").title.text().startswith("Culture")
+    f.top.lang.setCurrentIndex(0)
+    assert f.question("crop").title.text().startswith("Main crop")
+
+
 def test_letters_in_a_number_are_refused_and_the_draft_is_kept(make_filler, qtbot, filler_ws):
     f = make_filler(form_id="village_profile", form_lang="zh")
     qtbot.keyClicks(editor(f, "respondent_name"), "Li Ming")

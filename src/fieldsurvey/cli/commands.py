@@ -83,7 +83,7 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
         else:
             form = result.form
             questions = sum(1 for f in form.fields() if f.kind not in ("note", "calculate"))
-            langs = ", ".join(form.languages)
+            langs = ", ".join(code or "default" for code in form.languages)
             print(
                 f"{file}: ok — {form.form_id} version {form.version}, {questions} questions, languages: {langs}"
             )

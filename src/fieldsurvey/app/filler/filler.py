@@ -154,7 +154,8 @@ class FormFiller(QWidget):
         with QSignalBlocker(self.top.lang):
             self.top.lang.clear()
             for code in langs:
-                self.top.lang.addItem(self.form.language_names.get(code) or code, code)
+                name = self.form.language_names.get(code) or code or tr("Default language")
+                self.top.lang.addItem(name, code)
             self.top.lang.setCurrentIndex(max(self.top.lang.findData(self.state.lang), 0))
         self.top.lang.setVisible(len(langs) > 1)
         self.top.lang_label.setVisible(len(langs) > 1)
@@ -172,8 +173,8 @@ class FormFiller(QWidget):
         return copy.deepcopy(self.state.answers)
 
     def set_form_language(self, lang: str) -> None:
-        if not lang or (self.form.languages and lang not in self.form.languages):
-            return
+        if lang is None or (self.form.languages and lang not in self.form.languages):
+            return  # "" is a language: the columns without one (ODK's "default")
         with QSignalBlocker(self.top.lang):
             self.top.lang.setCurrentIndex(max(self.top.lang.findData(lang), 0))
         if lang == self.state.lang:

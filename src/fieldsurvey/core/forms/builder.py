@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fieldsurvey.core.forms.expr import Expr, ExprSyntaxError, parse, parse_choice_filter
-from fieldsurvey.core.forms.external import ExternalChoices, files_beside
+from fieldsurvey.core.forms.external import (
+    ChoiceFileError,
+    ChoiceFileMissing,
+    ExternalChoices,
+    files_beside,
+)
 from fieldsurvey.core.forms.model import (
     Choice,
     ChoiceList,
@@ -54,6 +60,7 @@ class _Builder:
     def __init__(self, sheets: dict[str, Sheet], file: str, external: ExternalChoices | None):
         self.sheets = sheets
         self.file = file
+        self.default_language_name = ""  # "English" of a default_language "English (en)"
         self.external = external
         self.problems: list[FormProblem] = []
         self.warnings: list[str] = []
@@ -122,6 +129,7 @@ class _Builder:
             title=title,
             default_language=parse_language(row.get("default_language")),
         )
+        self.default_language_name = row.get("default_language").partition("(")[0].strip()
         if row.get("instance_name"):
             form.instance_name = self.expression("settings", row, "instance_name")
         return form
@@ -311,6 +319,15 @@ class _Builder:
                 f.file = arg
                 try:
                     choices = self.external(arg) if self.external else None
+                except ChoiceFileMissing as exc:
+                    msg = f"choice file '{arg}' was not found beside the form, in {exc.folder}"
+                    self.problem("survey", row, "type", "missing_file", msg)
+                    return None
+                except ChoiceFileError as exc:
+                    for text in exc.problems:
+                        msg = f"choice file '{arg}': {text}"
+                        self.problem("survey", row, "type", "bad_choice_file", msg)
+                    return None
                 except (OSError, ValueError, csv.Error) as exc:  # ValueError: not UTF-8
                     why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc
                     msg = f"choice file '{arg}' cannot be read ({why})"
@@ -467,16 +484,41 @@ class _Builder:
                 visit(name, [name])
 
     def languages(self, form: Form) -> None:
+        """The form's languages, as pyxform reads them: a text column without a language
+        (``label``) belongs to ``default_language`` when the settings name one, and is otherwise
+        a language of its own, the form's default (ODK's "default")."""
         names: dict[str, str] = {}
         for sheet_name in ("survey", "choices"):
             sheet = self.sheets.get(sheet_name)
             for col in sheet.columns if sheet else []:
                 if col.lang and col.lang not in names:
                     names[col.lang] = col.lang_name
-        form.languages = list(names) or [""]
+        texts = list(_label_maps(form))
+        chosen = form.default_language
+        if chosen and any(labels.get("") for labels in texts):
+            for labels in texts:
+                if labels.get("") and not labels.get(chosen):
+                    labels[chosen] = labels.pop("")
+            if chosen not in names:  # `label` + `label::Français (fr)`, default English (en)
+                names = {chosen: self.default_language_name or chosen, **names}
+        plain = any(labels.get("") for labels in texts)
+        form.languages = ([""] if plain or not names else []) + list(names)
         form.language_names = names
-        if not form.default_language or form.default_language not in names:
+        if form.default_language not in names:
             form.default_language = form.languages[0]
+
+
+def _label_maps(form: Form) -> Iterator[dict[str, str]]:
+    """Every translatable text of the form: questions' labels, hints and messages, choices."""
+    for node in form.walk():
+        yield node.labels
+        yield node.hints
+        if isinstance(node, Field):
+            yield node.required_message
+            yield node.constraint_message
+    for clist in form.choices.values():
+        for choice in clist.choices:
+            yield choice.labels
 
 
 def check_form_bytes(
