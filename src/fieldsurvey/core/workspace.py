@@ -23,7 +23,12 @@ from fieldsurvey.core.errors import InvalidDataError, Phrase, RefusedError, Usag
 from fieldsurvey.core.forms.assign import assign
 from fieldsurvey.core.forms.builder import check_form_bytes
 from fieldsurvey.core.forms.evaluation import Evaluation, evaluate
-from fieldsurvey.core.forms.external import choices_from_csv
+from fieldsurvey.core.forms.external import (
+    ChoiceFileMissing,
+    ExternalChoices,
+    choices_from_bytes,
+    read_choice_file,
+)
 from fieldsurvey.core.forms.model import Choice, Form
 from fieldsurvey.core.forms.problems import FormRejected
 from fieldsurvey.core.registry import read_registry
@@ -120,7 +125,9 @@ class Workspace:
         """Add a form or a new version of one; (definition, whether it was new).
 
         The form is checked with the choice files it will be loaded with, so a form that is
-        added can be opened: the village registry is this database's, wherever the file is."""
+        added can be opened: the village registry is this database's, wherever the file is,
+        and every other choice file is read from beside the workbook and kept with the form
+        version, as ODK Central keeps form attachments, so the form opens on any machine."""
         path = Path(path)
         try:
             data = path.read_bytes()
@@ -128,33 +135,57 @@ class Workspace:
             raise RefusedError(
                 "{path}: cannot read the file ({reason})", path=path, reason=exc
             ) from exc
-        result = check_form_bytes(data, file=str(path), external=self._external)
+        files: dict[str, bytes] = {}
+        result = check_form_bytes(data, file=str(path), external=self._beside(path, files))
         if result.form is None:
             raise FormRejected(str(path), result.problems)
         form = result.form
         with self.store.session() as s:
             existing = rec.get_form_def(session=s, form_id=form.form_id, version=form.version)
             if existing is not None:
-                if existing.sha256 != result.sha256:
-                    raise RefusedError(
-                        "{path}: form '{form_id}' version {version} is already in the database "
-                        "with different content; raise the version in the settings sheet",
-                        path=path,
-                        form_id=form.form_id,
-                        version=form.version,
-                    )
-                return existing, False
-            self._latest.pop(form.form_id, None)
+                self._same_version(s, path, existing, result.sha256, files)
+            else:
+                self._latest.pop(form.form_id, None)
             fd = rec.add_form_def(
                 session=s,
                 form_id=form.form_id,
                 version=form.version,
                 title=form.title_in("en"),
                 definition=data,
+                files=files,
                 actor=self.enumerator,
                 device_id=self.device_id,
             )
-            return fd, True
+        with self._lock:
+            self._forms.pop((fd.form_id, fd.version), None)  # a 0002-era version gains files
+        return fd, existing is None
+
+    def _same_version(
+        self, s: Any, path: Path, existing: FormDef, sha256: str, files: dict[str, bytes]
+    ) -> None:
+        """Refuse a version already kept with other content: records filled with it point at
+        the workbook and choices kept, so a change needs a new version."""
+        if existing.sha256 != sha256:
+            raise RefusedError(
+                "{path}: form '{form_id}' version {version} is already in the database "
+                "with different content; raise the version in the settings sheet",
+                path=path,
+                form_id=existing.form_id,
+                version=existing.version,
+            )
+        key = (existing.form_id, existing.version)
+        kept = {f.file_name: f.data for f in rec.list_form_files(session=s, key=key)}
+        for name, data in sorted(files.items()):
+            if kept.get(name, data) != data:
+                raise RefusedError(
+                    "{path}: form '{form_id}' version {version} is already in the database "
+                    "with a different choice file '{file}'; raise the version in the "
+                    "settings sheet",
+                    path=path,
+                    form_id=existing.form_id,
+                    version=existing.version,
+                    file=name,
+                )
 
     def form_defs(self) -> list[FormDef]:
         with self.store.session() as s:
@@ -188,7 +219,7 @@ class Workspace:
         key = (fd.form_id, fd.version)
         if key not in self._forms:
             result = check_form_bytes(
-                fd.definition, file=f"{fd.form_id}.xlsx", external=self._external
+                fd.definition, file=f"{fd.form_id}.xlsx", external=self._stored(key)
             )
             if result.form is None:
                 raise FormRejected(f"{fd.form_id} {fd.version}", result.problems, stored=True)
@@ -196,18 +227,49 @@ class Workspace:
         self._latest.setdefault(fd.form_id, fd.version) if version is None else None
         return self._forms[key]
 
-    def _external(self, filename: str) -> list[Choice] | None:
-        if filename == REGISTRY_FILE:
-            return [
-                Choice(
-                    v.code,
-                    {"en": v.name_en or v.code, "zh": v.name_zh or v.name_en or v.code},
-                    {"township": v.township or ""},
-                )
-                for v in self.villages()
-            ]
-        path = paths.forms_dir() / filename
-        return choices_from_csv(path.read_text(encoding="utf-8-sig")) if path.is_file() else None
+    def _registry(self) -> list[Choice]:
+        """The villages as the choices of ``select_one_from_file villages.csv``."""
+        return [
+            Choice(
+                v.code,
+                {"en": v.name_en or v.code, "zh": v.name_zh or v.name_en or v.code},
+                {"township": v.township or ""},
+            )
+            for v in self.villages()
+        ]
+
+    def _beside(self, path: Path, found: dict[str, bytes]) -> ExternalChoices:
+        """Choice files for a form being added: the registry from this database, any other
+        file from the workbook's folder, its bytes collected in *found* to be kept."""
+        folder = path.resolve().parent
+
+        def resolve(filename: str) -> list[Choice] | None:
+            if filename == REGISTRY_FILE:
+                return self._registry()
+            data, choices = read_choice_file(folder, filename)
+            found[filename] = data
+            return choices
+
+        return resolve
+
+    def _stored(self, key: tuple[str, str]) -> ExternalChoices:
+        """Choice files for a kept form version: the registry from this database, others as
+        kept with the version. A version added before files were kept (schema 0002) found
+        them among the programme's forms, and still does."""
+        with self.store.session(write=False) as s:
+            kept = {f.file_name: f.data for f in rec.list_form_files(session=s, key=key)}
+
+        def resolve(filename: str) -> list[Choice] | None:
+            if filename == REGISTRY_FILE:
+                return self._registry()
+            if filename in kept:
+                return choices_from_bytes(kept[filename])
+            try:
+                return read_choice_file(paths.forms_dir(), filename)[1]
+            except ChoiceFileMissing:
+                return None
+
+        return resolve
 
     # -- villages --------------------------------------------------------------------------
     def villages(self) -> list[Village]:

@@ -2,7 +2,7 @@
 filled with, the villages they refer to, and the photos they name.
 
 ``records.jsonl`` is what an import reads; everything else in a package (tables, sheets) is
-derived from it and the forms. One JSON object per line, keys sorted, records sorted by id,
+derived from it and the forms (their workbooks and the choice files kept with them). One JSON object per line, keys sorted, records sorted by id,
 revisions in clock order with everything ``revision_hash`` covers, so a receiver can check
 each revision's hash and rebuild the record losslessly; repeat rows carry their ``_row_id``
 inside the answers.
@@ -19,7 +19,7 @@ from typing import Any
 
 from fieldsurvey.core.forms.model import Form, Repeat
 from fieldsurvey.core.store.canonical import canonical_json
-from fieldsurvey.core.store.models import FormDef, Record, Revision, Village
+from fieldsurvey.core.store.models import FormDef, FormFile, Record, Revision, Village
 
 PACKAGE_FORMAT = "1"  # bag-info FieldSurvey-Package-Format; raise it when this layout changes
 RECORD_KEYS = (
@@ -102,6 +102,27 @@ def forms_index(defs: Iterable[FormDef]) -> bytes:
     writer.writerow(["form_id", "version", "title", "sha256", "file", "added_at"])
     for fd in defs:
         writer.writerow([fd.form_id, fd.version, fd.title, fd.sha256, form_file(fd), fd.added_at])
+    return buf.getvalue().encode("utf-8")
+
+
+def form_media(form_id: str, version: str, file_name: str) -> str:
+    """Where a file kept with a form version goes: ``forms/<form>-v<version>-media/<name>``,
+    beside its workbook, as ODK keeps a form's attachments in ``<form>-media/``. The name is
+    the form's own (``作物.csv`` stays ``作物.csv``); forms are only added with plain names."""
+    plain = _MEDIA_NAME.match(file_name) and file_name == file_name.strip()
+    name = file_name if plain and file_name not in (".", "..") else safe_part(file_name)
+    return f"forms/{safe_part(form_id)}-v{safe_part(version)}-media/{name}"
+
+
+def form_files_index(files: Iterable[FormFile]) -> bytes:
+    """forms/form_files.csv: which file is which form version's choice file, by the name the
+    form gives it (and its sha256)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["form_id", "version", "name", "sha256", "file"])
+    for f in files:
+        path = form_media(f.form_id, f.version, f.file_name)
+        writer.writerow([f.form_id, f.version, f.file_name, f.sha256, path])
     return buf.getvalue().encode("utf-8")
 
 

@@ -219,11 +219,13 @@ def _select(ws: Workspace, options: ExportOptions) -> Selection:
         revisions = revisions_of(s, [r.id for r in records])
         used = {(r.form_id, r.form_version) for r in records}
         defs = [fd for fd in rec.list_form_defs(session=s) if (fd.form_id, fd.version) in used]
+        files = [f for f in rec.list_form_files(session=s) if (f.form_id, f.version) in used]
         codes = {r.village_code for r in records if r.village_code}
         villages = [v for v in rec.list_villages(session=s) if v.code in codes]
     forms = {key: ws.form(*key) for key in sorted(used)}
     db = ws.store.path
-    return Selection(records, revisions, defs, forms, villages, db.parent / "media" if db else None)
+    media = db.parent / "media" if db else None
+    return Selection(records, revisions, defs, forms, villages, media, files=files)
 
 
 def _nothing(options: ExportOptions) -> NothingToExport:

@@ -16,6 +16,8 @@ from pathlib import Path
 from fieldsurvey.core.exchange.bagzip import BagZipWriter
 from fieldsurvey.core.exchange.content import (
     form_file,
+    form_files_index,
+    form_media,
     forms_index,
     media_names,
     media_problem,
@@ -28,7 +30,7 @@ from fieldsurvey.core.exchange.tablefiles import write_csv, write_dta, write_xls
 from fieldsurvey.core.exchange.tables import RecordMeta, TableBuilder, codebook, table_specs
 from fieldsurvey.core.forms.model import Form
 from fieldsurvey.core.reports.record_sheet import RecordSheet, RecordSheetData, data_time
-from fieldsurvey.core.store.models import FormDef, Record, Revision, Village
+from fieldsurvey.core.store.models import FormDef, FormFile, Record, Revision, Village
 
 Tick = Callable[[str], None]
 
@@ -44,6 +46,7 @@ class Selection:
     villages: list[Village]
     media_root: Path | None  # <db dir>/media
     warnings: list[str] = field(default_factory=list)
+    files: list[FormFile] = field(default_factory=list)  # kept with those versions, sorted
 
     @property
     def revision_count(self) -> int:
@@ -123,6 +126,10 @@ class Payload:
         self.bag.add_bytes("data/forms/forms.csv", forms_index(self.sel.defs))
         for fd in self.sel.defs:
             self.bag.add_bytes(f"data/{form_file(fd)}", fd.definition)
+        if self.sel.files:
+            self.bag.add_bytes("data/forms/form_files.csv", form_files_index(self.sel.files))
+        for f in self.sel.files:
+            self.bag.add_bytes(f"data/{form_media(f.form_id, f.version, f.file_name)}", f.data)
         self.bag.add_bytes("data/forms/villages.csv", villages_csv(self.sel.villages))
         tick("forms")
 

@@ -227,4 +227,30 @@ def check_forms(data: Path, used: set[tuple[str, str]]) -> list[str]:
                 problems.append(f"forms: {row.get('file')} does not match its sha256 in forms.csv")
     for form_id, version in sorted(used - listed):
         problems.append(f"forms: form {form_id} version {version} is used but not included")
+    return problems + _check_form_files(data, listed)
+
+
+def _check_form_files(data: Path, listed: set[tuple[str, str]]) -> list[str]:
+    """The choice files kept with the forms (forms/form_files.csv, in packages whose forms
+    have any): each is there with the bytes its index promises, for a form in the package."""
+    index = data / "forms" / "form_files.csv"
+    if not index.is_file():
+        return []
+    problems = []
+    forms = (data / "forms").resolve()
+    with open(index, encoding="utf-8") as fh:
+        for row in csv.DictReader(io.StringIO(fh.read())):
+            key = (row.get("form_id", ""), row.get("version", ""))
+            file = data / (row.get("file") or "")
+            if key not in listed:
+                problems.append(
+                    f"forms: {row.get('file')!r} belongs to form {key[0]} version {key[1]}, "
+                    "which forms.csv does not list"
+                )
+            if not file.is_file() or not file.resolve().is_relative_to(forms):
+                problems.append(f"forms: {row.get('file')!r} is missing")
+            elif hashlib.sha256(file.read_bytes()).hexdigest() != row.get("sha256"):
+                problems.append(
+                    f"forms: {row.get('file')} does not match its sha256 in form_files.csv"
+                )
     return problems

@@ -18,6 +18,7 @@ from fieldsurvey.core.forms.external import (
     ChoiceFileMissing,
     ExternalChoices,
     files_beside,
+    undecodable_at,
 )
 from fieldsurvey.core.forms.model import (
     Choice,
@@ -331,6 +332,8 @@ class _Builder:
                 except (OSError, ValueError, csv.Error) as exc:  # ValueError: not UTF-8
                     why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc
                     msg = f"choice file '{arg}' cannot be read ({why})"
+                    if isinstance(exc, UnicodeDecodeError):
+                        msg += f" at {undecodable_at(exc)}; save it as CSV UTF-8"
                     self.problem("survey", row, "type", "unreadable_file", msg)
                     return None
                 if choices is None:

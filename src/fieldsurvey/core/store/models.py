@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary, String, Text
+from sqlalchemy import Column, ForeignKeyConstraint, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 # Named constraints keep future Alembic batch migrations on SQLite predictable.
@@ -54,6 +54,27 @@ class FormDef(SQLModel, table=True):
     definition: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     sha256: str
     added_at: str
+
+
+class FormFile(SQLModel, table=True):
+    """A file a form version names, kept with it (as ODK Central keeps form attachments): a
+    ``select_one_from_file`` CSV, so the form opens on any machine once the original is gone.
+    Like the workbook, it never changes under a version."""
+
+    __tablename__ = "form_files"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["form_id", "version"],
+            ["form_defs.form_id", "form_defs.version"],
+            name="fk_form_files_form_id_form_defs",
+        ),
+    )
+
+    form_id: str = Field(primary_key=True)
+    version: str = Field(primary_key=True)
+    file_name: str = Field(primary_key=True)  # as the form names it, e.g. "crops.csv"
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str
 
 
 class Village(SQLModel, table=True):

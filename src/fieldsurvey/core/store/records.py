@@ -28,6 +28,7 @@ from fieldsurvey.core.store.models import (
     REVISION_KINDS,
     AuditEntry,
     FormDef,
+    FormFile,
     Record,
     Revision,
     Village,
@@ -483,22 +484,53 @@ def add_form_def(
     version: str,
     title: str,
     definition: bytes,
+    files: dict[str, bytes] | None = None,
     actor: str = "",
     device_id: str = "",
 ) -> FormDef:
-    """Keep a form version's workbook. Adding the same bytes again is a no-op; different bytes
-    under a version already kept are refused, since records filled with it point at it."""
+    """Keep a form version's workbook and the choice files it names (*files*, by the name the
+    form uses). Adding the same content again is a no-op; a different workbook or file under a
+    version already kept is refused, since records filled with it point at it."""
     digest = hashlib.sha256(definition).hexdigest()
+    files = files or {}
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
     existing = session.get(FormDef, (form_id, version))
     if existing is not None:
-        if existing.sha256 == digest:
-            return existing
-        raise RefusedError(
-            "form {form_id} version {version} is already installed with a different workbook; "
-            "give the changed form a new version",
-            form_id=form_id,
-            version=version,
-        )
+        if existing.sha256 != digest:
+            raise RefusedError(
+                "form {form_id} version {version} is already installed with a different "
+                "workbook; give the changed form a new version",
+                form_id=form_id,
+                version=version,
+            )
+        kept = {
+            f.file_name: f.sha256 for f in list_form_files(session=session, key=(form_id, version))
+        }
+        for name, sha in digests.items():
+            if kept.get(name, sha) != sha:
+                raise RefusedError(
+                    "form {form_id} version {version} is already installed with a different "
+                    "choice file '{file}'; give the changed form a new version",
+                    form_id=form_id,
+                    version=version,
+                    file=name,
+                )
+        # A version kept before files were stored (schema 0002) gains them here: the same
+        # workbook, now with the files it opens with.
+        gained = {n: d for n, d in digests.items() if n not in kept}
+        if gained:
+            _add_form_files(session, form_id, version, files, digests, skip=set(kept))
+            audit(
+                session=session,
+                action="form.files",
+                actor=actor,
+                device_id=device_id,
+                form_id=form_id,
+                version=version,
+                files=gained,
+            )
+            session.flush()
+        return existing
     form = FormDef(
         form_id=form_id,
         version=version,
@@ -508,17 +540,45 @@ def add_form_def(
         added_at=utc_now(),
     )
     session.add(form)
-    audit(
-        session=session,
-        action="form.add",
-        actor=actor,
-        device_id=device_id,
-        form_id=form_id,
-        version=version,
-        sha256=digest,
-    )
+    session.flush()  # the form row before the rows that refer to it
+    _add_form_files(session, form_id, version, files, digests, skip=set())
+    details: dict[str, Any] = {"form_id": form_id, "version": version, "sha256": digest}
+    if digests:
+        details["files"] = digests
+    audit(session=session, action="form.add", actor=actor, device_id=device_id, **details)
     session.flush()
     return form
+
+
+def _add_form_files(
+    session: Session,
+    form_id: str,
+    version: str,
+    files: dict[str, bytes],
+    digests: dict[str, str],
+    *,
+    skip: set[str],
+) -> None:
+    for name in sorted(set(files) - skip):
+        session.add(
+            FormFile(
+                form_id=form_id,
+                version=version,
+                file_name=name,
+                data=files[name],
+                sha256=digests[name],
+            )
+        )
+
+
+def list_form_files(*, session: Session, key: tuple[str, str] | None = None) -> list[FormFile]:
+    """The files kept with one form version (``(form_id, version)``), or with every version,
+    sorted by form, version and file name."""
+    query = select(FormFile)
+    if key is not None:
+        query = query.where(FormFile.form_id == key[0], FormFile.version == key[1])
+    query = query.order_by(col(FormFile.form_id), col(FormFile.version), col(FormFile.file_name))
+    return list(session.exec(query).all())
 
 
 def get_form_def(*, session: Session, form_id: str, version: str | None = None) -> FormDef | None:
