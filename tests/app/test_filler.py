@@ -287,6 +287,31 @@ def test_letters_in_a_number_are_refused_and_the_draft_is_kept(make_filler, qtbo
     assert stored["registered_pop"] == 120 and stored["respondent_name"] == "Li Ming"
 
 
+def test_a_refused_key_leaves_no_problem_once_the_field_is_left(make_filler, qtbot):
+    """ "12a" keeps 12: the warning flashes at the key, and goes when the field is left, so
+    finalising is not blocked by a problem the enumerator cannot see the cause of."""
+    f = make_filler(form_id="village_profile")
+    qtbot.keyClick(editor(f, "consent"), Qt.Key.Key_Space)
+    qtbot.keyClicks(editor(f, "registered_pop"), "1000")
+    households = editor(f, "households")
+    qtbot.keyClicks(households, "12a")
+    assert households.text() == "12" and problem_text(f, "households")
+    qtbot.keyClick(households, Qt.Key.Key_Tab)
+    assert problem_text(f, "households") == "" and f.answers()["households"] == 12
+    start = editor(f, "interview_start")
+    qtbot.keyClicks(start, "09:3x")
+    assert problem_text(f, "interview_start")
+    qtbot.keyClicks(start, "0")
+    qtbot.keyClick(start, Qt.Key.Key_Tab)
+    assert problem_text(f, "interview_start") == "" and f.answers()["interview_start"] == "09:30"
+    gps = f.question("gps").editor
+    qtbot.keyClicks(gps.edits[0], "28.5x")
+    assert problem_text(f, "gps")
+    qtbot.keyClicks(gps.edits[1], "119.4")
+    qtbot.keyClick(gps.edits[1], Qt.Key.Key_Tab)
+    assert problem_text(f, "gps") == "" and f.answers()["gps"] == "28.5 119.4"
+
+
 def test_a_draft_survives_the_widget_being_destroyed(make_filler, qtbot, filler_db, filler_ws):
     f = make_filler(form_id="village_profile")
     record_id = f.record_id

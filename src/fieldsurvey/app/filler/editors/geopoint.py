@@ -47,6 +47,7 @@ class GeopointEditor(FieldEditor):
             edit.inputRejected.connect(
                 lambda: self.set_local_problem(("bad_geopoint", {}), urgent=True)
             )
+            edit.editingFinished.connect(self._edited)  # leaving judges what is there
             self.edits.append(edit)
         grid.setColumnStretch(4, 1)
         self.warning = QWidget(box)

@@ -107,6 +107,8 @@ class NumberEditor(FieldEditor):
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self._edited)
         self.edit.inputRejected.connect(self._rejected)
+        # a refused key ("12a") warns at once; leaving the field judges what is really there
+        self.edit.editingFinished.connect(lambda: self._edited(self.edit.text()))
 
     @property
     def problem_key(self) -> LocalProblem:

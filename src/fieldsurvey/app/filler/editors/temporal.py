@@ -163,6 +163,7 @@ class TimeEditor(FieldEditor):
         self.edit.inputRejected.connect(
             lambda: self.set_local_problem(("not_time", {}), urgent=True)
         )
+        self.edit.editingFinished.connect(lambda: self._edited(self.edit.text()))
 
     def _clear(self) -> None:
         self.edit.clear()
