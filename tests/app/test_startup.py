@@ -61,6 +61,33 @@ def test_quitting_the_welcome_creates_nothing(tmp_path):
     assert not target.exists()
 
 
+def test_a_database_made_without_an_enumerator_asks_for_one(tmp_path):
+    """`fieldsurvey init` or `demo` make a database nobody named themselves in: the app asks
+    before any record can be entered without an enumerator."""
+    target = tmp_path / "made-on-the-command-line.db"
+    with Workspace.open(target, create=True) as ws:
+        ws.initialise()
+        assert ws.enumerator == ""
+    asked: list[str] = []
+
+    def welcome(path: str) -> Welcome:
+        asked.append(path)
+        return Welcome(enumerator="Zhou Min", device="Laptop 2", language="en")
+
+    ws = startup.open_workspace(target, welcome=welcome)
+    assert ws is not None and asked == [str(target)]
+    try:
+        assert ws.enumerator == "Zhou Min" and ws.device_name == "Laptop 2"
+    finally:
+        ws.close()
+    again = startup.open_workspace(target, welcome=welcome)  # named once: never asked again
+    assert again is not None and len(asked) == 1
+    again.close()
+    with Workspace.open(target, create=True) as ws:
+        ws.configure(enumerator="")
+    assert startup.open_workspace(target, welcome=lambda _path: None) is None  # Quit: no window
+
+
 def test_a_foreign_file_gives_a_message_and_a_choice(tmp_path):
     foreign = tmp_path / "notes.db"
     foreign.write_bytes(b"these are someone's notes, not a database\n")

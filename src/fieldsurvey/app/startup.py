@@ -96,6 +96,22 @@ def create_workspace(target: str | Path, welcome: Welcome) -> Workspace:
     return ws
 
 
+def _name_enumerator(
+    ws: Workspace, target: str | Path, welcome: Callable[[str], Welcome | None]
+) -> bool:
+    """A database made on the command line (``init`` or ``demo``) may know no enumerator; every
+    record must say who entered it, so the welcome asks once, as on a first run."""
+    answers = welcome(str(target))
+    if answers is None:
+        return False
+    set_language(answers.language)
+    set_ui_language(answers.language)
+    ws.configure(
+        enumerator=answers.enumerator, device=answers.device or None, language=answers.language
+    )
+    return True
+
+
 def open_workspace(
     target: str | Path,
     *,
@@ -115,6 +131,9 @@ def open_workspace(
             ws = Workspace.open(target, create=False)
             if not ws.form_defs():  # an empty database made elsewhere: load the forms
                 ws.initialise()
+            if not ws.enumerator.strip() and not _name_enumerator(ws, target, welcome):
+                ws.close()
+                return None
             return ws
         except RefusedError as exc:
             choice = ask(error_text(exc))
