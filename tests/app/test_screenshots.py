@@ -51,3 +51,25 @@ def test_screenshots_refuse_a_missing_database(tmp_path, capsys):
     missing = tmp_path / "nope.db"
     assert main(["--db", str(missing), "screenshots", "--out", str(tmp_path / "o")]) == 3
     assert "no such database file" in capsys.readouterr().err
+
+
+@needs_filler
+def test_screenshots_of_a_database_without_the_demo_records(tmp_path):
+    from fieldsurvey.core.workspace import Workspace
+
+    db = tmp_path / "fresh.db"
+    with Workspace.open(db, create=True) as ws:
+        ws.initialise()  # what `fieldsurvey init` makes: forms and registry, no records
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    out = tmp_path / "shots"
+    assert main(["--db", str(db), "screenshots", "--out", str(out)]) == 0
+    assert EXPECTED == {p.name for p in out.iterdir()}
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_screenshots_refuse_a_file_where_the_folder_should_be(tmp_path, capsys):
+    in_the_way = tmp_path / "shots"
+    in_the_way.write_text("not a folder")
+    assert main(["screenshots", "--out", str(in_the_way)]) == 3
+    err = capsys.readouterr().err
+    assert "cannot write the screenshots there" in err and "Traceback" not in err

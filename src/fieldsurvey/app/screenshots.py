@@ -8,6 +8,7 @@ an autosave in anyone's real database.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -37,7 +38,21 @@ def ensure_display() -> None:
 
 
 def snapshot(source: Path, target: Path) -> None:
-    """A consistent copy of a live SQLite database, even one open in the app."""
+    """A consistent copy of a live SQLite database, even one open in the app. A database in a
+    folder we may not write to (a locked USB stick) is copied file by file first: SQLite needs
+    to write beside a WAL database even to read it."""
+    try:
+        _backup(source, target)
+    except sqlite3.OperationalError:
+        staged = target.with_name("staged-" + source.name)
+        for suffix in ("", "-wal"):
+            part = source.with_name(source.name + suffix)
+            if part.is_file():
+                shutil.copyfile(part, staged.with_name(staged.name + suffix))
+        _backup(staged, target)
+
+
+def _backup(source: Path, target: Path) -> None:
     src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
@@ -50,25 +65,44 @@ def snapshot(source: Path, target: Path) -> None:
 
 
 def demo_workspace(folder: Path, db: str | None) -> Any:
+    """A throwaway workspace with the demo records the screens show: demo data alone, or added
+    to a copy of *db* (the database itself is never changed)."""
     from fieldsurvey.core.demo import add_demo_data
     from fieldsurvey.core.workspace import Workspace
 
     path = folder / "screenshots.db"
     if db:
         if not Path(db).is_file():
-            raise RefusedError(f"{db}: no such database file")
+            raise RefusedError("{db}: no such database file", db=db)
         try:
             snapshot(Path(db), path)
-        except sqlite3.DatabaseError as exc:
-            raise RefusedError(f"{db} is not a FieldSurvey database ({exc})") from exc
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise RefusedError(
+                "{db} cannot be read as a FieldSurvey database ({reason})", db=db, reason=exc
+            ) from exc
         ws = Workspace.open(path, create=False)
         if not ws.form_defs():
             ws.initialise()
-        return ws
-    ws = Workspace.open(path, create=True)
-    ws.initialise(enumerator="Wang Li", device="Laptop 3")
-    add_demo_data(ws)
+        if not ws.enumerator:
+            ws.configure(enumerator="Wang Li")
+    else:
+        ws = Workspace.open(path, create=True)
+        ws.initialise(enumerator="Wang Li", device="Laptop 3")
+    add_demo_data(ws)  # the records the screens open; safe on a copy that has them already
     return ws
+
+
+def prepare_out(out: Path) -> None:
+    """The folder for the PNGs, or a plain refusal (a file in the way, a read-only medium)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".fieldsurvey-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise RefusedError(
+            "{out}: cannot write the screenshots there ({reason})", out=out, reason=exc
+        ) from exc
 
 
 def settle(app: Any, window: Any, seconds: float = SETTLE_SECONDS) -> None:
@@ -195,13 +229,33 @@ def render(ws: Any, out: Path, langs: tuple[str, ...] = LANGS) -> list[Path]:
     return written
 
 
+def quiet_platform_notes() -> None:
+    """The off-screen platform says "does not support propagateSizeHints()" for every window;
+    that is noise on the terminal of someone rendering screenshots, not a problem."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous: list[Any] = []
+
+    def handler(kind: Any, context: Any, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return
+        if previous and previous[0] is not None:
+            previous[0](kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous.append(qInstallMessageHandler(handler))
+
+
 def run(db: str | None, out: Path) -> list[Path]:
     ensure_display()
     from fieldsurvey.app.i18n import language, set_language
     from fieldsurvey.app.main import application
     from fieldsurvey.app.worker import worker
 
+    prepare_out(out)
     app = application()
+    quiet_platform_notes()
     was = language()
     with tempfile.TemporaryDirectory(prefix="fieldsurvey-shots-") as folder:
         ws = demo_workspace(Path(folder), db)
