@@ -40,7 +40,8 @@ def test_chinese_sheet_shows_chinese_labels_answers_and_page_numbers(ws: Workspa
     text = text_of(pdf)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     for expected in ("松阳", "户籍人口", "1012", "杨家堂茶叶专业合作社", "合作社", "三都乡",
-                     "茶叶", "基本信息", "已完成", f"第 1 页，共 {pages} 页"):  # fmt: skip
+                     "茶叶", "基本信息", "已完成", f"第 1 页，共 {pages} 页",
+                     "单位：万元", "已确认"):  # fmt: skip
         assert expected in text, expected
     assert "Registered population" not in text
     fonts = {
@@ -56,6 +57,7 @@ def test_english_sheet_has_record_id_revision_and_choice_labels(ws: Workspace) -
     text = text_of(render(ws, "profile/SY-SAN-001", "en"))
     for expected in ("Songyang Village Profile", "Registered population (hukou)", "Yangjiatang",
                      "Sandu Township", "Tea", "Complete", "page 1 of", record.id,
+                     "Kilometres.", "Acknowledged",
                      record.head_revision_id):  # fmt: skip
         assert expected in text, expected
     assert "叶建华" in text  # Chinese answers in an English sheet still show

@@ -35,6 +35,7 @@ PHOTO_BOX = (62 * mm, 46 * mm)
 THUMB_PIXELS = 640
 MAX_TABLE_COLUMNS = 6
 KEEP_ROWS = 8
+NUMERIC = frozenset({"integer", "decimal", "range", "calculate"})
 _REF = re.compile(r"\$\{[^}]*\}")
 
 WORDS = {
@@ -54,6 +55,7 @@ WORDS = {
         "unreadable": "cannot be shown",
         "draft": "Draft",
         "complete": "Complete",
+        "acknowledged": "Acknowledged",
     },
     "zh": {
         "village": "村庄",
@@ -71,6 +73,7 @@ WORDS = {
         "unreadable": "无法显示",
         "draft": "草稿",
         "complete": "已完成",
+        "acknowledged": "已确认",
     },
 }
 
@@ -189,7 +192,7 @@ class RecordSheet(Report):
                 body += self.qa_table(pending) + self.section(node, "h3")
                 pending = []
             elif isinstance(node, Field) and _shown(node):
-                pending.append([self.cell(self.label(node), "label"), self.answer(node)])
+                pending.append([self.question(node), self.answer(node)])
         body += self.qa_table(pending)
         if not body:
             return []
@@ -229,7 +232,7 @@ class RecordSheet(Report):
         photos = any(f.kind == "image" for f in fields)
         if inner or photos or len(fields) > MAX_TABLE_COLUMNS:
             return [title, *self.repeat_blocks(rep, fields, inner, rows, path, heading)]
-        head = [self.cell("#", "th")] + [self.cell(self.label(f), "th") for f in fields]
+        head = [self.cell("#", "th")] + [self.question(f, "th") for f in fields]
         body = [head]
         for i, row in enumerate(rows):
             prefix = f"{path}{rep.name}[{i + 1}]/"
@@ -273,7 +276,7 @@ class RecordSheet(Report):
             name = f"{self.label(rep)} {i + 1}"
             name = f"{heading} · {name}" if heading else name
             pairs = [
-                [self.cell(self.label(f), "label"), self.row_answer(f, row.get(f.name))]
+                [self.question(f), self.row_answer(f, row.get(f.name))]
                 for f in fields
                 if prefix + f.name not in self.data.irrelevant
             ]
@@ -316,6 +319,8 @@ class RecordSheet(Report):
             return ("、" if self.lang == "zh" else "; ").join(str(x) for x in labels)
         if f.kind == "geopoint":
             return _geopoint(str(value))
+        if f.kind == "acknowledge":
+            return self.words["acknowledged"]
         if f.kind in ("dateTime", "start", "end"):
             return str(value).replace("T", " ")
         return str(value)
@@ -323,6 +328,15 @@ class RecordSheet(Report):
     @property
     def default_lang(self) -> str:
         return self.data.form.default_language
+
+    def question(self, f: Field, style: str = "label") -> Flowable | list[Flowable]:
+        """The question's label; for a number, its hint below it, which is where the forms
+        give the unit (persons, 万元, km): "520" alone could be read as yuan or as 万元."""
+        label = self.cell(self.label(f), style)
+        hint = pick(f.hints, self.lang, self.default_lang) if f.kind in NUMERIC else ""
+        if not hint:
+            return label
+        return [label, self.cell(_REF.sub("#", hint).replace("**", ""), "small")]
 
     def label(self, node: Node) -> str:
         text = pick(node.labels, self.lang, self.default_lang) or node.name
