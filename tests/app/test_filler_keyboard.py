@@ -124,4 +124,4 @@ def test_a_final_record_being_edited_is_saved_not_saved_as_a_draft(make_filler, 
     assert f.top.edit.isVisible()
     f.top.edit.click()
     assert f.top.save.text() == "Save"  # it stays final when saved: "Save draft" misled
-    assert "stays final" in f.top.save.toolTip()
+    assert "stays complete" in f.top.save.toolTip()

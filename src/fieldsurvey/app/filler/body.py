@@ -37,6 +37,12 @@ class FormBody(QWidget):
         self.pages = [SectionPage(s, sync, self.stack) for s in self.sections]
         for page in self.pages:
             self.stack.addWidget(page)
+        # a locked record's text boxes are greyed like its drop-downs and the calculated values:
+        # nothing on the page looks typeable when it is not
+        self.stack.setStyleSheet(
+            "QLineEdit:read-only, QPlainTextEdit:read-only, QTextEdit:read-only"
+            " { background: #f1f1f1; color: #333; }"
+        )
         self.panel = ProblemsPanel(self)
         self.panel.hide()
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)

@@ -82,7 +82,7 @@ class TopBar(QFrame):
         self.problems.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.problems.setToolTip(tr("Show or hide the list of problems"))
         self.edit = QPushButton(qta.icon("fa5s.edit"), tr("Edit"), self)
-        self.edit.setToolTip(tr("Change this final record; saving makes a new revision"))
+        self.edit.setToolTip(tr("Change this complete record; saving makes a new revision"))
         self.save = QPushButton(qta.icon("fa5s.save"), tr("Save draft"), self)
         self.finalise = QPushButton(qta.icon("fa5s.flag-checkered"), tr("Finalise"), self)
         self.finalise.setToolTip(
@@ -101,7 +101,7 @@ class TopBar(QFrame):
         if final:
             self.save.setText(tr("Save"))
             self.save.setToolTip(
-                tr("Save ({keys}): the record stays final if it has no problems", keys=SAVE_KEYS)
+                tr("Save ({keys}): the record stays complete if it has no problems", keys=SAVE_KEYS)
             )
         else:
             self.save.setText(tr("Save draft"))

@@ -266,7 +266,7 @@ class FormFiller(QWidget):
         self._read_only = False
         self.sync.set_locked(False)
         self._update_mode()
-        self.banner.say(tr("Editing a final record: saving makes a new revision."))
+        self.banner.say(tr("Editing a complete record: saving makes a new revision."))
 
     # -- saving ----------------------------------------------------------------------------
     def _store(self, *, complete: bool) -> bool:
@@ -295,7 +295,7 @@ class FormFiller(QWidget):
         self._set_status(tr("Unsaved changes"))
 
     def _set_status(self, note: str) -> None:
-        state = tr("Draft") if self.status == DRAFT else tr("Final")
+        state = tr("Draft") if self.status == DRAFT else tr("Complete")
         self.top.status.setText(f"{state} · {note}" if note else state)
 
     def _update_mode(self) -> None:
