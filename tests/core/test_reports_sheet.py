@@ -50,6 +50,21 @@ def test_chinese_sheet_shows_chinese_labels_answers_and_page_numbers(ws: Workspa
         for f in page["/Resources"]["/Font"].values()
     }
     assert any("DroidSansFallback" in f for f in fonts)  # embedded as a subset
+    assert any("LiberationSans" in f for f in fonts)
+
+
+def test_every_font_is_embedded_so_any_viewer_draws_the_same_page(ws: Workspace) -> None:
+    """A PDF naming Helvetica without embedding it is drawn with whatever the viewer has, and
+    letters drift apart ("Y es") where that font's widths differ."""
+    reader = PdfReader(io.BytesIO(render(ws, "profile/SY-SAN-001", "en")))
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            described = descendants[0].get_object() if descendants else font
+            descriptor = described.get("/FontDescriptor")
+            assert descriptor is not None, font["/BaseFont"]
+            assert "/FontFile2" in descriptor.get_object(), font["/BaseFont"]
 
 
 def test_english_sheet_has_record_id_revision_and_choice_labels(ws: Workspace) -> None:

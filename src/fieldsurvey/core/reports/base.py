@@ -54,6 +54,10 @@ class _FixedStamp:
         self.tzname = "UTC"
 
 
+# a table names a font for every cell, flowable or not: Helvetica, unembedded, unless told
+CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), LATIN)
+
+
 class _NumberedCanvas(Canvas):
     """Defers drawing headers and footers until the page count is known."""
 
@@ -194,6 +198,7 @@ class Report:
             creator=f"FieldSurvey {__version__}",
             invariant=1,
             lang=self.lang,
+            initialFontName=LATIN,  # else the canvas names Helvetica, unembedded, on every page
         )
         doc.build(self.story(), canvasmaker=lambda *a, **k: _NumberedCanvas(*a, report=self, **k))
         return buf.getvalue()

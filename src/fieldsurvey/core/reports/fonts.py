@@ -1,10 +1,13 @@
 """Fonts for reports, and text split into runs each font can draw.
 
 The bundled Droid Sans Fallback has the Chinese glyphs but no Latin letters or digits, and
-reportlab does no font fallback of its own. So text is cut into runs: what Helvetica's
-WinAnsi encoding can draw goes to Helvetica (one of the PDF base fonts, nothing to embed),
-what the CJK font has goes to it (embedded as a subset), and anything neither has (emoji,
-say) is written as its code point, ``[U+1F600]``, rather than drawn as an empty box.
+reportlab does no font fallback of its own. So text is cut into runs: Latin text (what the
+WinAnsi encoding holds) goes to the bundled Liberation Sans, what the CJK font has goes to it,
+and anything neither has (emoji, say) is written as its code point, ``[U+1F600]``, rather than
+drawn as an empty box. Both fonts are embedded as subsets: a PDF relying on the viewer's
+Helvetica was drawn with whatever font the viewer had instead, letters pulled apart ("Y es")
+where that font's widths differ. Liberation Sans has Helvetica's widths, so layouts are the
+same as they were with Helvetica.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 
 from fieldsurvey import paths
 
 CJK = "FieldSurveyCJK"
-LATIN = "Helvetica"
-LATIN_BOLD = "Helvetica-Bold"
+LATIN = "FieldSurveyLatin"
+LATIN_BOLD = "FieldSurveyLatin-Bold"
 FONT_FILE = "DroidSansFallbackFull.ttf"
+LATIN_FILES = {LATIN: "LiberationSans-Regular.ttf", LATIN_BOLD: "LiberationSans-Bold.ttf"}
 
 
 @functools.cache
@@ -33,14 +38,21 @@ def register_fonts() -> None:
     and encoding ASCII85 in pure Python was a fifth of the time a sheet took.
     """
     rl_config.useA85 = 0
-    path = paths.resources_dir() / "fonts" / FONT_FILE
-    pdfmetrics.registerFont(TTFont(CJK, str(path)))
+    folder = paths.resources_dir() / "fonts"
+    pdfmetrics.registerFont(TTFont(CJK, str(folder / FONT_FILE)))
+    for name, file in LATIN_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    registerFontFamily(LATIN, normal=LATIN, bold=LATIN_BOLD, italic=LATIN, boldItalic=LATIN_BOLD)
 
 
 @functools.cache
 def _latin() -> frozenset[str]:
+    register_fonts()
+    has = pdfmetrics.getFont(LATIN).face.charToGlyph  # type: ignore[attr-defined]
     out = set()
     for code in range(0x20, 0x2200):
+        if code not in has:
+            continue
         ch = chr(code)
         try:
             ch.encode("cp1252")

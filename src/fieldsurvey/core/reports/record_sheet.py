@@ -27,7 +27,7 @@ from reportlab.platypus import (
 )
 
 from fieldsurvey.core.forms.model import Field, Form, Group, Node, Repeat, pick
-from fieldsurvey.core.reports.base import RULE, SHADE, Report
+from fieldsurvey.core.reports.base import CELL_FONT, RULE, SHADE, Report
 from fieldsurvey.core.store.models import Record, Village
 
 Row = dict[str, Any]
@@ -164,6 +164,7 @@ class RecordSheet(Report):
         table.setStyle(
             TableStyle(
                 [
+                    CELL_FONT,
                     ("BACKGROUND", (0, 0), (-1, -1), SHADE),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -207,6 +208,7 @@ class RecordSheet(Report):
         table.setStyle(
             TableStyle(
                 [
+                    CELL_FONT,
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
                     ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -249,6 +251,7 @@ class RecordSheet(Report):
         table.setStyle(
             TableStyle(
                 [
+                    CELL_FONT,
                     ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                     ("GRID", (0, 0), (-1, -1), 0.25, RULE),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
