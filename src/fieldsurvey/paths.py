@@ -30,8 +30,20 @@ def resources_dir() -> Path:
     return _data_dir("resources")
 
 
+def user_data_folder() -> Path:
+    """Where the user's databases live (``~/.local/share/FieldSurvey`` on Linux)."""
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
 def default_db_path() -> Path:
+    """The real database: ``$FIELDSURVEY_DB``, else ``fieldsurvey.db`` in the user data folder."""
     env = os.environ.get("FIELDSURVEY_DB")
     if env:
         return Path(env)
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "fieldsurvey.db"
+    return user_data_folder() / "fieldsurvey.db"
+
+
+def default_demo_db_path() -> Path:
+    """Where ``fieldsurvey demo`` puts its sample records unless told otherwise: a database of
+    its own beside the real one, so sample records never reach a real export."""
+    return user_data_folder() / "fieldsurvey-demo.db"

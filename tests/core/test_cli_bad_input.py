@@ -165,3 +165,31 @@ def test_a_form_added_from_a_usb_stick_uses_the_database_registry(capsys, db, tm
     assert code == EXIT_OK, err
     code, out, err = run(capsys, "--db", db, "forms", "list", "--json")
     assert {f["form_id"] for f in json.loads(out)} == {"village_profile", "practice_assessment"}
+
+
+def test_a_whole_number_beyond_64_bits_is_refused_not_stored(capsys, db, tmp_path) -> None:
+    code, out, err = add(capsys, db, tmp_path, '{"registered_pop": 1e30}')
+    assert code == EXIT_INVALID_DATA, out
+    assert "registered_pop: Enter a whole number from -9223372036854775808" in err
+
+
+def test_json_true_for_a_text_question_is_refused(capsys, db, tmp_path) -> None:
+    code, out, err = add(capsys, db, tmp_path, '{"respondent_name": true}')
+    assert code == EXIT_INVALID_DATA, out
+    assert "respondent_name: Enter text." in err
+
+
+def test_one_mistyped_number_is_one_problem(capsys, db, tmp_path) -> None:
+    """'12OO' for the registered population is said once: not also "required", nor that the
+    five questions compared with it exceed it."""
+    from fieldsurvey.core.demo import PROFILES
+
+    answers = {**PROFILES[0][2], "registered_pop": "12OO"}
+    data = tmp_path / "answers.json"
+    data.write_text(json.dumps(answers, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(
+        capsys, "--db", db, "records", "add", "--form", "village_profile", "--data", str(data),
+        "--complete",
+    )  # fmt: skip
+    assert code == EXIT_INVALID_DATA
+    assert err.splitlines()[1:] == ["  registered_pop: Enter a whole number."], err

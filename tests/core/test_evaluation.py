@@ -8,6 +8,7 @@ import pytest
 
 from fieldsurvey.core.forms.builder import load_form
 from fieldsurvey.core.forms.evaluation import evaluate, relevant_answers
+from fieldsurvey.core.i18n import MESSAGES
 
 HEAD = [
     "type",
@@ -384,3 +385,113 @@ def test_a_comma_is_only_a_thousands_separator(form, text, stored):
     type_problems = [p for p in ev.problems if p.name == "pop" and p.rule == "type"]
     assert ev.answers["pop"] == stored
     assert bool(type_problems) is (stored is None)  # "1,5" is refused, never read as 15
+
+
+# -- one mistake, one problem -----------------------------------------------------------------
+
+
+def test_a_value_refused_for_its_type_is_its_only_problem(form):
+    """'12OO' (letter O) for the population: one type problem, not also "required" for the
+    same question and broken constraints wherever the population is compared with."""
+    for answers in (
+        {**GOOD, "pop": "12OO"},
+        {**GOOD, "pop": "12OO", "resident": 5000},  # would break its constraint for any pop
+    ):
+        ev = evaluate(form, answers, now=NOW, complete=True)
+        assert [(p.path, p.rule) for p in ev.problems] == [("pop", "type")]
+        assert ev.problems[0].message == "Enter a whole number."
+        assert ev.answers["pop"] is None and ev.answers["density"] is None
+
+
+def test_constraints_reading_a_refused_repeat_answer_wait_for_it(form):
+    answers = {**GOOD, "coop": [{"members": "forty", "women": 10}, GOOD["coop"][1]]}
+    ev = evaluate(form, answers, now=NOW, complete=True)
+    assert [(p.path, p.rule) for p in ev.problems] == [("coop[1]/members", "type")]
+
+
+def test_other_problems_are_still_found_beside_a_refused_value(form):
+    ev = evaluate(form, {**GOOD, "pop": "12OO", "homestays": -1}, now=NOW)
+    assert [(p.path, p.rule) for p in ev.problems] == [
+        ("pop", "type"),
+        ("homestays", "constraint"),
+    ]
+    ev = evaluate(form, {**GOOD, "pop": "12OO", "tourism": None}, now=NOW, complete=True)
+    assert [(p.path, p.rule) for p in ev.problems] == [("pop", "type"), ("tourism", "required")]
+
+
+def test_a_choice_refused_is_not_also_filtered_out(xlsform):
+    form = load_form(
+        xlsform(
+            [
+                ["type", "name", "label", "choice_filter", "required"],
+                ["select_one crop", "grown", "Grown", "", "yes"],
+                ["select_one crop", "main", "Main", "name = ${grown}", "yes"],
+            ],
+            CHOICES,
+        )
+    )
+    ev = evaluate(form, {"grown": "coffee", "main": "tea"}, now=NOW, complete=True)
+    assert [(p.path, p.rule) for p in ev.problems] == [("grown", "choice")]
+
+
+# -- numbers a store can keep, and text that is text ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        (2**63 - 1, 2**63 - 1),
+        (-(2**63), -(2**63)),
+        ("9223372036854775807", 2**63 - 1),
+        (9007199254740993, 9007199254740993),  # above 2**53: kept exactly, not via a float
+        ("9007199254740993", 9007199254740993),
+        ("1,200", 1200),
+        (1e18, 10**18),
+    ],
+)
+def test_whole_numbers_within_64_bits_are_kept_exactly(form, value, stored):
+    ev = evaluate(form, {**GOOD, "n_coops": value, "coop": []}, now=NOW)
+    assert ev.answers["n_coops"] == stored
+    assert [p for p in ev.problems if p.name == "n_coops"] == []
+
+
+@pytest.mark.parametrize("value", [1e30, "1e30", 10**30, 2**63, -(2**63) - 1, "9" * 25])
+def test_whole_numbers_beyond_64_bits_are_refused(form, value):
+    ev = evaluate(form, {**GOOD, "n_coops": value}, now=NOW)
+    assert ev.answers["n_coops"] is None
+    assert [(p.rule, p.message) for p in ev.problems if p.name == "n_coops"] == [
+        ("type", "Enter a whole number from -9223372036854775808 to 9223372036854775807.")
+    ]
+    zh = evaluate(form, {**GOOD, "n_coops": value}, now=NOW, lang="zh")
+    assert "9223372036854775807" in next(p.message for p in zh.problems if p.name == "n_coops")
+
+
+@pytest.mark.parametrize(
+    "value", [float("inf"), float("-inf"), float("nan"), "inf", "1e999", "nan"]
+)
+def test_decimals_that_are_not_finite_are_refused(xlsform, value):
+    form = load_form(xlsform([["type", "name", "label"], ["decimal", "area", "Area"]]))
+    ev = evaluate(form, {"area": value}, now=NOW)
+    assert ev.answers["area"] is None
+    assert [(p.rule, p.message) for p in ev.problems] == [("type", "Enter a number.")]
+
+
+def test_a_decimal_given_as_a_large_whole_number_is_not_changed(xlsform):
+    form = load_form(xlsform([["type", "name", "label"], ["decimal", "area", "Area"]]))
+    assert evaluate(form, {"area": 9007199254740993}, now=NOW).answers["area"] == 9007199254740993
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "key"),
+    [
+        ("text", True, "not_text"),
+        ("text", False, "not_text"),
+        ("integer", True, "not_integer"),
+        ("decimal", False, "not_number"),
+    ],
+)
+def test_true_and_false_are_no_text_or_number(xlsform, kind, value, key):
+    form = load_form(xlsform([["type", "name", "label"], [kind, "q", "Q"]]))
+    ev = evaluate(form, {"q": value}, now=NOW)
+    assert ev.answers["q"] is None
+    assert [(p.rule, p.message) for p in ev.problems] == [("type", MESSAGES[key]["en"])]

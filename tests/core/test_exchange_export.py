@@ -200,7 +200,6 @@ def test_since_date_uses_the_last_save(ws: Workspace, tmp_path: Path) -> None:
     ("options", "message"),
     [
         ({"out": "pkg.tar"}, "ending in .zip"),
-        ({"out": "missing/pkg.zip"}, "no such folder"),
         ({"since_last": True, "since": dt.date(2026, 1, 1)}, "not both"),
         ({"status": "draft"}, "expected one of complete, all"),
         ({"lang": "fr"}, "expected one of en, zh"),

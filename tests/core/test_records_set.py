@@ -10,6 +10,7 @@ import pytest
 
 from fieldsurvey.cli import main
 from fieldsurvey.core.errors import EXIT_INVALID_DATA, EXIT_OK, EXIT_USAGE
+from fieldsurvey.core.i18n import MESSAGES
 from fieldsurvey.core.workspace import Workspace
 from tests.core.test_cli import run
 
@@ -178,12 +179,129 @@ def test_duplicate_of_a_record_from_an_older_version(tmp_path: Path, xlsform) ->
         dropped = {"d", "rt"}  # a question and a question inside the repeat, gone in v2
         v2 = [row for row in SURVEY if row[1] not in dropped]
         ws.add_form(xlsform(v2, CHOICES, [["form_id", "version"], ["kinds", "2"]]))
-        copy = ws.duplicate(old.id).record
+        saved = ws.duplicate(old.id)
+        copy = saved.record
         assert copy.form_version == "2"
         copied = copy.answers_dict()
         assert copied["t"] == "hello" and copied["sm"] == ["a", "b"] and "d" not in copied
         assert copied["rep"][0]["sub"][0]["si"] == 1 and "rt" not in copied["rep"][0]
         assert copied["img"] is None  # photos stay with the first filling
+        assert copied["ack"] is None  # an acknowledgement is given anew
+        assert saved.dropped == ["d", "rt"]  # the answers left behind, for the person to hear
+
+
+def test_duplicate_drops_answers_the_new_version_refuses(tmp_path: Path, xlsform) -> None:
+    with Workspace.open(tmp_path / "w.db") as ws:
+        ws.initialise()
+        ws.add_form(xlsform(SURVEY, CHOICES, [["form_id", "version"], ["kinds", "1"]]))
+        old = ws.add_record("kinds", FULL).record
+        fewer = [row for row in CHOICES if row[1] != "b"]  # Banana is no longer a choice
+        retyped = [["date", "t", "Text", "", "", ""] if r[1] == "t" else r for r in SURVEY]
+        ws.add_form(xlsform(retyped, fewer, [["form_id", "version"], ["kinds", "2"]]))
+        saved = ws.duplicate(old.id)
+        copied = saved.record.answers_dict()
+        assert copied["sm"] is None and copied["t"] is None and copied["i"] == 3
+        assert saved.dropped == ["sm", "t"]
+        assert ws.duplicate(saved.record.id).dropped == []  # the same version: nothing lost
+
+
+def test_duplicate_gives_defaults_and_consent_afresh(capsys, tmp_path: Path) -> None:
+    """The village profile's survey date defaults to today(), the enumerator's name to
+    ${username}, and consent is an acknowledge question: a copy starts with today's date, the
+    person now at the laptop, and no consent."""
+    import datetime as dt
+
+    from tests.core.test_cli import GOOD
+
+    db = str(tmp_path / "field.db")
+    assert main(["--db", db, "init", "--enumerator", "Wang Li"]) == EXIT_OK
+    data = {**GOOD, "survey_date": "2020-05-01", "enumerator_name": "Ye Fang"}
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    run(capsys, "--db", db, "records", "add", "--form", "village_profile", "--data", str(path))
+    [original] = json.loads(run(capsys, "--db", db, "records", "list", "--json")[1])
+    code, out, err = run(capsys, "--db", db, "records", "duplicate", original["uuid"])
+    assert code == EXIT_OK, err
+    copied = answers(capsys, db, out.strip())
+    first = answers(capsys, db, original["uuid"])
+    assert first["consent"] == "OK" and copied["consent"] is None
+    assert copied["survey_date"] == dt.date.today().isoformat()
+    assert copied["enumerator_name"] == "Wang Li" and first["enumerator_name"] == "Ye Fang"
+    assert copied["respondent_name"] == first["respondent_name"]  # the rest is copied
+    assert copied["village"] == first["village"] == "SY-SAN-002"
+
+
+def history_length(capsys, db: str, uuid: str) -> int:
+    return len(json.loads(run(capsys, "--db", db, "records", "history", uuid, "--json")[1]))
+
+
+@pytest.mark.parametrize("assignment", ["c=5", "c=", "rep[1]/sub[1]/si=2 c=5"])
+def test_a_calculation_cannot_be_set(capsys, db, tmp_path, assignment) -> None:
+    uuid = new_record(capsys, db, tmp_path, FULL)
+    before = answers(capsys, db, uuid)
+    got, _, err = run(capsys, "--db", db, "records", "set", uuid, *assignment.split())
+    assert got == EXIT_INVALID_DATA, err
+    assert f"c: {MESSAGES['read_only']['en']}" in err and "nothing was saved" in err
+    assert answers(capsys, db, uuid) == before and history_length(capsys, db, uuid) == 1
+
+
+def test_a_read_only_question_cannot_be_set(capsys, tmp_path: Path, xlsform) -> None:
+    survey = [
+        ["type", "name", "label", "read_only", "default", "calculation"],
+        ["integer", "n", "N", "", "", ""],
+        ["text", "code", "Code", "yes", "A-1", ""],
+        ["decimal", "half", "Half", "yes", "", "${n} div 2"],
+    ]
+    db = str(tmp_path / "field.db")
+    assert main(["--db", db, "init"]) == EXIT_OK
+    form = xlsform(survey, (), [["form_id", "version"], ["ro", "1"]])
+    assert main(["--db", db, "forms", "add", str(form)]) == EXIT_OK
+    capsys.readouterr()
+    data = tmp_path / "a.json"
+    data.write_text('{"n": 4}', encoding="utf-8")
+    uuid = run(capsys, "--db", db, "records", "add", "--form", "ro", "--data", str(data))[1]
+    for assignment in ("code=B-2", "half=7"):
+        got, _, err = run(capsys, "--db", db, "records", "set", uuid.strip(), assignment)
+        name = assignment.split("=")[0]
+        assert got == EXIT_INVALID_DATA and f"{name}: {MESSAGES['read_only']['en']}" in err
+    assert history_length(capsys, db, uuid.strip()) == 1
+
+
+def test_a_set_that_changes_nothing_makes_no_revision(capsys, db, tmp_path) -> None:
+    uuid = new_record(capsys, db, tmp_path, FULL)
+    before = json.loads(run(capsys, "--db", db, "records", "show", uuid, "--json")[1])
+    for same in ("i=3", "t=hello", "sm=a,b", "rep[1]/rt=one", "d=2.50", "i=3 g=30.1,119.2,10,5"):
+        got, out, err = run(capsys, "--db", db, "records", "set", uuid, *same.split())
+        assert got == EXIT_OK, err
+        assert f"revision {before['head_revision']}" in out  # the head it already had
+    assert json.loads(run(capsys, "--db", db, "records", "show", uuid, "--json")[1]) == before
+    assert history_length(capsys, db, uuid) == 1
+    with Workspace.open(db) as ws:
+        saved = ws.set_values(uuid, {"i": "3"})
+        assert not saved.changed and saved.revision_id == saved.record.head_revision_id
+        changed = ws.set_values(uuid, {"i": "4"})
+        assert changed.changed and changed.revision_id != saved.revision_id
+
+
+def test_an_unchanged_save_makes_no_revision(tmp_path: Path, xlsform) -> None:
+    """The app's explicit save of answers as they were, and finalising a complete record
+    again: no empty revision, and nothing queued again for `export --since-last`."""
+    with Workspace.open(tmp_path / "w.db") as ws:
+        ws.initialise()
+        ws.add_form(xlsform(SURVEY, CHOICES, [["form_id", "version"], ["kinds", "1"]]))
+        record = ws.add_record("kinds", FULL, complete=True).record
+        stored = ws.record(record.id)
+        for complete in (None, True):
+            saved = ws.save_answers(record.id, stored.answers_dict(), complete=complete)
+            assert not saved.changed and saved.revision_id == record.head_revision_id
+        given = {**stored.answers_dict(), "c": 99}  # c is worked out again: still 4
+        saved = ws.save_answers(record.id, given, lenient=True)
+        assert not saved.changed
+        assert ws.record(record.id).updated_at == stored.updated_at
+        assert len(ws.history(record.id)) == 1
+        reopened = ws.save_answers(record.id, stored.answers_dict(), complete=False)
+        assert reopened.changed and reopened.record.status == "draft"  # the status changed
+        assert len(ws.history(record.id)) == 2
 
 
 def test_a_change_made_elsewhere_keeps_the_apps_unsaved_work(tmp_path: Path, xlsform) -> None:

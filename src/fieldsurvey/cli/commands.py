@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from fieldsurvey import paths
 from fieldsurvey.cli import app_commands, exchange_commands
-from fieldsurvey.cli.output import print_json, print_table
+from fieldsurvey.cli.desktop import has_display, run_desktop
+from fieldsurvey.cli.output import count, print_json, print_table
 from fieldsurvey.cli.records_view import record_json, revision_json, show_record
-from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED, RefusedError, UsageError
+from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED, Phrase, RefusedError, UsageError
 from fieldsurvey.core.forms.builder import check_form
 from fieldsurvey.core.workspace import Workspace
 
@@ -34,14 +39,55 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from fieldsurvey.core.demo import add_demo_data
+def shell_quote(path: str | Path) -> str:
+    """*path* as it would be typed in this system's shell."""
+    text = str(path)
+    return shlex.quote(text) if os.name == "posix" else subprocess.list2cmdline([text])
 
-    with _open(args, create=True) as ws:
-        if not ws.form_defs():
-            ws.initialise()
+
+def demo_db_path(args: argparse.Namespace) -> Path:
+    """Where the demo goes: --db, else $FIELDSURVEY_DB, else a demo database of its own (never
+    the default real database, whose records go out in exports)."""
+    if args.db:
+        return Path(args.db)
+    env = os.environ.get("FIELDSURVEY_DB")
+    return Path(env) if env else paths.default_demo_db_path()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from fieldsurvey.core.demo import add_demo_data, check_demo_target
+
+    target = demo_db_path(args).expanduser()
+    if args.path:
+        print(target.absolute())
+        return EXIT_OK
+    own = target.absolute() == paths.default_demo_db_path().absolute()
+    with Workspace.open(target, create=True) as ws:
+        if not (args.force or own):  # records tried out in the demo database are fine there
+            check_demo_target(ws)  # refused: a database holding someone's own records
+        if not ws.form_defs():  # a new database: set up like a laptop in the field
+            ws.initialise(
+                enumerator=None if ws.enumerator else "Wang Li",
+                device=None if ws.device_name else "Demo laptop",
+            )
         added = add_demo_data(ws)
-        print(f"demo records added: {added} (already present ones are left as they are)")
+        shown = ws.store.path or target.absolute()
+    print(f"demo database: {shown}")
+    print(f"sample records added: {added} (ones already there are left as they are)")
+    opener = f"fieldsurvey --db {shell_quote(shown)}"
+    if not args.open:
+        print(f"open it with: {opener}")
+        return EXIT_OK
+    if has_display():
+        code = run_desktop(str(shown))
+        if code is not None:
+            return code
+        why = "the desktop app is not installed"
+    else:
+        why = "no graphical display here"
+    print(f"({why}, so here are its records; on a machine with a display: {opener})")
+    with Workspace.open(shown, create=False) as ws:
+        _records_table(ws.records())
     return EXIT_OK
 
 
@@ -77,7 +123,7 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
             print(f"{file}: warning: {warning}", file=sys.stderr)
         if result.form is None:
             failed += 1
-            print(f"{file}: {len(result.problems)} problem(s)", file=sys.stderr)
+            print(f"{file}: {count(len(result.problems), 'problem')}", file=sys.stderr)
             for problem in result.problems:
                 print(f"  {problem.location()}: {problem.message}", file=sys.stderr)
         else:
@@ -85,7 +131,8 @@ def cmd_forms_check(args: argparse.Namespace) -> int:
             questions = sum(1 for f in form.fields() if f.kind not in ("note", "calculate"))
             langs = ", ".join(code or "default" for code in form.languages)
             print(
-                f"{file}: ok — {form.form_id} version {form.version}, {questions} questions, languages: {langs}"
+                f"{file}: ok — {form.form_id} version {form.version}, "
+                f"{count(questions, 'question')}, languages: {langs}"
             )
     return EXIT_REFUSED if failed else EXIT_OK
 
@@ -150,19 +197,34 @@ def cmd_villages_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _known_form(ws: Workspace, form_id: str) -> None:
+    """A form the database does not have is a usage error naming the ones it has, as for
+    ``records add`` (an empty list would look like a form with no records)."""
+    known = sorted({d.form_id for d in ws.form_defs()})
+    if form_id not in known:
+        raise UsageError(
+            "form '{form_id}' is not in the database (forms: {known})",
+            form_id=form_id,
+            known=", ".join(known) or Phrase("none"),
+        )
+
+
+def _records_table(records: list) -> None:
+    print_table(
+        ["uuid", "form", "village", "status", "updated", "enumerator"],
+        [(r.id, r.form_id, r.village_code, r.status, r.updated_at, r.enumerator) for r in records],
+    )
+
+
 def cmd_records_list(args: argparse.Namespace) -> int:
     with _open(args) as ws:
+        if args.form is not None:
+            _known_form(ws, args.form)
         records = ws.records(form_id=args.form, status=args.status)
         if args.json:
             print_json([record_json(r, answers=False) for r in records])
             return EXIT_OK
-        print_table(
-            ["uuid", "form", "village", "status", "updated", "enumerator"],
-            [
-                (r.id, r.form_id, r.village_code, r.status, r.updated_at, r.enumerator)
-                for r in records
-            ],
-        )
+        _records_table(records)
     return EXIT_OK
 
 

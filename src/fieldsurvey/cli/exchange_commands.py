@@ -9,8 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fieldsurvey import paths
+from fieldsurvey.cli.output import count
 from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED, RefusedError
-from fieldsurvey.core.exchange import ExportOptions, export_package
+from fieldsurvey.core.exchange import (
+    ExportCancelled,
+    ExportOptions,
+    ExportResult,
+    PackageExists,
+    export_package,
+)
 from fieldsurvey.core.exchange.verify import KNOWN, PackageReport, verify_package
 from fieldsurvey.core.keys import device_key
 from fieldsurvey.core.store.db import Store, open_store
@@ -31,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="write a signed exchange package (zip): records, forms, CSV/XLSX/Stata, PDF sheets",
     )
     ex.add_argument("--out", metavar="FILE.zip", required=True, help="the package to write")
+    ex.add_argument(
+        "--overwrite", action="store_true", help="replace a file already at --out (default: refuse)"
+    )
     which = ex.add_mutually_exclusive_group()
     which.add_argument(
         "--since-last", action="store_true", help="only records changed since the last export"
@@ -73,14 +83,29 @@ def cmd_export(args: argparse.Namespace) -> int:
         labels=args.labels,
         group_paths=args.group_paths,
         bom=not args.no_bom,
+        overwrite=args.overwrite,
     )
-    with Workspace.open(args.db, create=False) as ws:
-        result = export_package(ws, options, progress=_progress() if sys.stderr.isatty() else None)
+    result: ExportResult | None = None
+    try:
+        with Workspace.open(args.db, create=False) as ws:
+            result = export_package(
+                ws, options, progress=_progress() if sys.stderr.isatty() else None
+            )
+    except PackageExists as exc:
+        exc.details.append("give another file name, or add --overwrite to replace it")
+        raise
+    except KeyboardInterrupt:  # before the export started (it cancels its own Ctrl-C)
+        if result is None:
+            out = options.out.expanduser().absolute()
+            raise ExportCancelled("export cancelled; {path} was not written", path=out) from None
+        # the package was written and remembered; only closing the database was cut short
+    assert result is not None
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(
-        f"wrote {result.path}: {result.records} records, {result.revisions} revisions, "
-        f"{result.files} files, {result.bytes:,} bytes"
+        f"wrote {result.path}: {count(result.records, 'record')}, "
+        f"{count(result.revisions, 'revision')}, {count(result.files, 'file')}, "
+        f"{count(result.bytes, 'byte')}"
     )
     print(f"package {result.package_id}")
     return EXIT_OK
@@ -126,8 +151,8 @@ def _print_report(report: PackageReport, why: str) -> None:
     lines = [f"{report.path}: {'OK' if report.ok else 'REFUSED'}"]
     if report.package_id:
         lines.append(
-            f"  package {report.package_id}: {report.records} records, "
-            f"{report.revisions} revisions, {report.files} files"
+            f"  package {report.package_id}: {count(report.records, 'record')}, "
+            f"{count(report.revisions, 'revision')}, {count(report.files, 'file')}"
         )
     if report.signature != "not checked":
         device = report.device_name or "unnamed device"

@@ -11,23 +11,46 @@ from fieldsurvey.cli import app_commands, exchange_commands
 EXTENSIONS = (exchange_commands.register, app_commands.register)
 
 
+LANGUAGES = ("en", "zh")
+DB_HELP = "database file (default: $FIELDSURVEY_DB or the user data folder)"
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors exit 2 with a one-line hint, as argparse does, but never a traceback."""
+
+
+def db_path(text: str) -> str:
+    """``--db PATH``: any path but an empty one, which would silently mean the default."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path; give the database file")
+    return text
+
+
+def _add_db_after(parser: argparse.ArgumentParser) -> None:
+    """``--db PATH`` after the command too (``fieldsurvey init --db X``), on every command
+    that runs; run() merges it with the one before the command (both at once is an error)."""
+    subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subparsers:
+        parser.add_argument(
+            "--db", metavar="PATH", dest="db_after", type=db_path, default=argparse.SUPPRESS,
+            help=DB_HELP,
+        )  # fmt: skip
+        return
+    for action in subparsers:
+        for child in dict.fromkeys(action.choices.values()):  # aliases name one parser twice
+            _add_db_after(child)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="fieldsurvey",
         description="Offline field surveys for the Songyang Innovative Rural Development Programme.",
-        epilog="With no command, opens the desktop app. Exit codes: 0 done, 1 invalid data, "
-        "2 usage error, 3 a file or database refused.",
+        epilog="With no command, opens the desktop app. --db PATH may also follow the command. "
+        "Exit codes: 0 done, 1 invalid data, 2 usage error, 3 a file or database refused, "
+        "4 export cancelled, 5 no display for the desktop app, 130 stopped with Ctrl-C.",
     )
     p.add_argument("--version", action="version", version=f"fieldsurvey {__version__}")
-    p.add_argument(
-        "--db",
-        metavar="PATH",
-        help="database file (default: $FIELDSURVEY_DB or the user data folder)",
-    )
+    p.add_argument("--db", metavar="PATH", type=db_path, help=DB_HELP)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     init = sub.add_parser(
@@ -36,7 +59,26 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--enumerator", metavar="NAME", help="who is entering data on this device")
     init.add_argument("--device", metavar="NAME", help="a name for this device, e.g. 'Laptop 3'")
 
-    sub.add_parser("demo", help="add realistic sample villages and records (safe to run twice)")
+    demo = sub.add_parser(
+        "demo",
+        help="make a demo database with realistic sample records (safe to run twice)",
+        description="Adds sample records to a database of their own, fieldsurvey-demo.db in "
+        "the user data folder (or --db PATH / $FIELDSURVEY_DB), never to the real database "
+        "by default. A database that holds records of its own is refused unless --force.",
+    )
+    demo.add_argument(
+        "--open",
+        action="store_true",
+        help="then open the desktop app on it (no display: print its records instead)",
+    )
+    demo.add_argument(
+        "--path", action="store_true", help="only print the demo database's path; change nothing"
+    )
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="add the sample records even to a database holding other records",
+    )
 
     forms = sub.add_parser("forms", help="list, check and add XLSForm definitions")
     fsub = forms.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -84,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     rs = rsub.add_parser("show", help="one record")
     rs.add_argument("uuid", metavar="UUID")
     rs.add_argument("--json", action="store_true", help="machine-readable output")
-    rs.add_argument("--lang", metavar="LANG", help="label language (en or zh)")
+    rs.add_argument("--lang", choices=LANGUAGES, help="language of labels and headings")
     rset = rsub.add_parser("set", help="change answers; saved as a new revision")
     rset.add_argument("uuid", metavar="UUID")
     rset.add_argument(
@@ -103,4 +145,5 @@ def build_parser() -> argparse.ArgumentParser:
     rh.add_argument("--json", action="store_true", help="machine-readable output")
     for register in EXTENSIONS:
         register(sub)
+    _add_db_after(p)
     return p

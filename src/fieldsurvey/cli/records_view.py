@@ -10,6 +10,31 @@ from fieldsurvey.core.forms.model import ROW_ID, ChoiceList, Field, Form, Group,
 from fieldsurvey.core.store.models import Record, Revision
 from fieldsurvey.core.workspace import Workspace
 
+# The words of the record header, for --lang zh (the command line has no Qt translator).
+HEADINGS: dict[str, dict[str, str]] = {
+    "zh": {
+        "uuid": "记录标识",
+        "village": "村庄",
+        "form": "表单",
+        "enumerator": "调查员",
+        "created": "创建时间",
+        "updated": "更新时间",
+        "draft": "草稿",
+        "complete": "已完成",
+    },
+}
+
+
+def heading(word: str, lang: str | None) -> str:
+    """*word* (a header word or a record status) in *lang*; English when there is none."""
+    return HEADINGS.get(lang or "en", {}).get(word, word)
+
+
+def field_text(word: str, value: str, lang: str | None) -> str:
+    """``uuid: …`` in English, ``记录标识：…`` in Chinese (a full-width colon, no space)."""
+    colon = "：" if lang == "zh" else ": "
+    return f"{heading(word, lang)}{colon}{value}"
+
 
 def record_json(record: Record, *, answers: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {
@@ -51,12 +76,24 @@ def show_record(ws: Workspace, record: Record, *, lang: str | None) -> None:
     form = ws.form(record.form_id, record.form_version)
     answers = record.answers_dict()
     ev = ws.evaluate(form, answers, complete=record.status == "complete", lang=lang)
-    print(f"{form.title_in(lang)}  [{record.status}]")
+    print(f"{form.title_in(lang)}  [{heading(record.status, lang)}]")
     print(
-        f"uuid: {record.id}   village: {record.village_code or '-'}   form: {record.form_id} v{record.form_version}"
+        "   ".join(
+            [
+                field_text("uuid", record.id, lang),
+                field_text("village", record.village_code or "-", lang),
+                field_text("form", f"{record.form_id} v{record.form_version}", lang),
+            ]
+        )
     )
     print(
-        f"enumerator: {record.enumerator or '-'}   created: {record.created_at}   updated: {record.updated_at}"
+        "   ".join(
+            [
+                field_text("enumerator", record.enumerator or "-", lang),
+                field_text("created", record.created_at, lang),
+                field_text("updated", record.updated_at, lang),
+            ]
+        )
     )
 
     def value_text(f: Field, value: Any) -> str:

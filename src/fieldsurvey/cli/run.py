@@ -7,14 +7,30 @@ import os
 import sys
 from collections.abc import Sequence
 
-from fieldsurvey.cli import EXIT_INTERRUPTED, commands
+from fieldsurvey.cli import commands, interrupted
+from fieldsurvey.cli.desktop import has_display, run_desktop
 from fieldsurvey.cli.parser import build_parser
 from fieldsurvey.core.errors import EXIT_NO_DISPLAY, EXIT_OK, FieldSurveyError
 
+NO_DISPLAY = (
+    "fieldsurvey: no graphical display here, so the desktop app cannot open.\n"
+    "  Use the command line instead (fieldsurvey --help), for example:\n"
+    "  fieldsurvey{db} records list"
+)
+
 
 def run(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:  # export turns its own into a cancel; this is anywhere else
+        return interrupted(argv)
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _merge_db(args, parser)
     if args.command is None:
         return _open_app(args, parser)
     handler = commands.HANDLERS[(args.command, getattr(args, "action", None))]
@@ -27,12 +43,20 @@ def run(argv: Sequence[str] | None = None) -> int:
         for line in exc.details:
             print(f"  {line}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("fieldsurvey: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except BrokenPipeError:
         _drop_stdout()
         return EXIT_OK  # `fieldsurvey records list | head`: the reader has all it wanted
+
+
+def _merge_db(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """``--db`` before the command or after it means the same; both at once is a usage error,
+    so two different databases can never be meant and one silently used."""
+    after = vars(args).pop("db_after", None)
+    if after is None:
+        return
+    if args.db is not None:
+        parser.error("--db given both before and after the command; give it once")
+    args.db = after
 
 
 def _drop_stdout() -> None:
@@ -46,24 +70,14 @@ def _drop_stdout() -> None:
 
 def _open_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if not has_display():
-        print(
-            "fieldsurvey: no graphical display here, so the desktop app cannot open.\n"
-            "  Use the command line instead (fieldsurvey --help), for example:\n"
-            "  fieldsurvey records list",
-            file=sys.stderr,
-        )
+        db = f" --db {commands.shell_quote(args.db)}" if args.db else ""
+        print(NO_DISPLAY.format(db=db), file=sys.stderr)
         return EXIT_NO_DISPLAY
-    try:
-        from fieldsurvey.app.main import run_app
-    except ImportError:
+    code = run_desktop(args.db)
+    if code is None:  # the desktop app is not installed
         parser.print_help()
         return EXIT_OK
-    return run_app(db=args.db)
+    return code
 
 
-def has_display() -> bool:
-    """Whether Qt can show a window: on Linux it needs X11 or Wayland (or a platform chosen
-    explicitly, such as offscreen); without one Qt aborts the process instead of failing."""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+__all__ = ["has_display", "run"]

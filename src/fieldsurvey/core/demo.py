@@ -1,13 +1,17 @@
 """Realistic sample records for training, screenshots and trying the app.
 
-Record ids are derived from fixed names, so running the demo twice adds nothing the second time.
-Figures are plausible for Songyang County villages but invented.
+Record ids are derived from fixed names, so running the demo twice adds nothing the second time,
+and a database's sample records can be told from its real ones (``other_records``). Figures are
+plausible for Songyang County villages but invented.
 """
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
+
+from fieldsurvey.core.errors import RefusedError
+from fieldsurvey.core.store import records as rec
 
 _NS = uuid.UUID("6f1c2d7e-5a38-4b1e-9a57-0c3f1e2d4b60")
 
@@ -435,6 +439,31 @@ ASSESSMENTS: list[tuple[str, bool, dict[str, Any]]] = [
         ),
     ),
 ]
+
+
+def demo_ids() -> frozenset[str]:
+    """The ids of every sample record."""
+    return frozenset(demo_id(name) for name, _, _ in (*PROFILES, *ASSESSMENTS))
+
+
+def other_records(ws: Any) -> int:
+    """How many records in the database are not sample records (deleted drafts included):
+    a database with any is someone's real work, where sample records do not belong."""
+    ours = demo_ids()
+    with ws.store.session(write=False) as s:
+        found = rec.list_records(session=s, include_deleted=True)
+    return sum(1 for r in found if r.id not in ours)
+
+
+def check_demo_target(ws: Any) -> None:
+    """Refuse a database that holds records of its own: sample records added there would go
+    out in its exports and, once complete, could not be deleted."""
+    if other_records(ws):
+        raise RefusedError(
+            "{path} holds records that are not sample records; give the demo a database of "
+            "its own, or add --force to mix sample records in",
+            path=ws.store.path,
+        )
 
 
 def add_demo_data(ws: Any) -> int:

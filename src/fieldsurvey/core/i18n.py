@@ -20,6 +20,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "constraint": {"en": "This answer is not allowed.", "zh": "此答案不符合要求。"},
     "not_integer": {"en": "Enter a whole number.", "zh": "请输入整数。"},
     "not_number": {"en": "Enter a number.", "zh": "请输入数字。"},
+    "integer_range": {  # a whole number beyond what databases and Stata keep exactly
+        "en": "Enter a whole number from -9223372036854775808 to 9223372036854775807.",
+        "zh": "请输入 -9223372036854775808 至 9223372036854775807 之间的整数。",
+    },
     "not_text": {"en": "Enter text.", "zh": "请输入文字。"},
     "not_date": {"en": "Enter a date as YYYY-MM-DD.", "zh": "请按 YYYY-MM-DD 格式输入日期。"},
     "not_time": {"en": "Enter a time as HH:MM.", "zh": "请按 HH:MM 格式输入时间。"},

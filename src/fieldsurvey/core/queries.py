@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case, func, literal, or_
 from sqlmodel import Session, col, select
 
-from fieldsurvey.core.forms.model import Field, Form, Repeat
+from fieldsurvey.core.errors import Phrase
+from fieldsurvey.core.forms.answers import is_empty
+from fieldsurvey.core.forms.model import ROW_ID, Field, Form, Repeat
 from fieldsurvey.core.forms.types import METADATA_TYPES
 from fieldsurvey.core.store import records as rec
 from fieldsurvey.core.store.models import DRAFT, FormDef, Record, Village
@@ -32,9 +34,11 @@ PROFILE_COMPLETE = "complete"
 _PROFILE_STATES = {0: PROFILE_NONE, 1: PROFILE_DRAFT, 2: PROFILE_COMPLETE}
 
 PROVISIONAL_PREFIX = "NEW-"
-# Answers that describe one filling of a form (when, on which device, by whom) or belong to
-# one place (photos): a copy starts without them.
-_NOT_COPIED = METADATA_TYPES | {"image"}
+# The choice list (and question) of township codes in the programme's forms.
+TOWNSHIP_LIST = "township"
+# Answers that describe one filling of a form (when, on which device, by whom), belong to one
+# place (photos) or one person's say-so (an acknowledged consent): a copy starts without them.
+_NOT_COPIED = METADATA_TYPES | {"image", "acknowledge"}
 
 
 @dataclass(frozen=True)
@@ -219,34 +223,67 @@ def add_village(
     latitude: float | None = None,
     longitude: float | None = None,
     actor: str = "",
+    townships: Mapping[str, Collection[str]] | None = None,
 ) -> Village:
     """Add a village met in the field. Without a code it is provisional, under ``NEW-xxxxxxxx``
     (short enough to read out on the phone; the office replaces it with the registry code).
 
-    A code already in the registry is refused rather than silently overwritten.
+    A code is upper-cased and must be a registry-style code (``rec.village_code``); one already
+    in the registry is refused rather than silently overwritten. *township* must be a known
+    township: a code in *townships* (code -> Chinese names, from the forms' township lists)
+    or in the registry, or the Chinese name of one, which is stored as its code.
     """
     code = (code or "").strip()
     provisional = not code
-    if provisional:
-        code = provisional_code()
+    code = provisional_code() if provisional else rec.village_code(code)
     if rec.get_village(session=session, code=code) is not None:
         raise rec.BadVillageError("village code '{code}' is already in the registry", code=code)
     if not (name_zh.strip() or name_en.strip()):
         raise rec.BadVillageError("a village needs a name in Chinese or in pinyin")
+    township, named_zh = _known_township(session, township.strip(), townships or {})
     return rec.upsert_village(
         session=session,
         code=code,
         device_id=device_id,
         name_zh=name_zh.strip(),
         name_en=name_en.strip(),
-        township=township.strip(),
-        township_zh=township_zh.strip(),
+        township=township,
+        township_zh=township_zh.strip() or named_zh,
         county=county.strip(),
         latitude=latitude,
         longitude=longitude,
         provisional=provisional,
         actor=actor,
     )
+
+
+def _known_township(
+    session: Session, text: str, from_forms: Mapping[str, Collection[str]]
+) -> tuple[str, str]:
+    """(code, Chinese name) of the township *text* names, by code (any case) or by Chinese
+    name; ("", "") for none given. Anything else is refused, naming a few known codes."""
+    if not text:
+        return "", ""
+    known: dict[str, set[str]] = {code: set(names) for code, names in from_forms.items()}
+    for code, name_zh in townships(session=session):
+        known.setdefault(code, set()).update({name_zh} if name_zh else set())
+    for code, names in sorted(known.items()):
+        if text == code or text.lower() == code.lower():
+            return code, min(names, default="")
+    for code, names in sorted(known.items()):
+        if text in names:
+            return code, text
+    codes = sorted(known)
+    shown = ", ".join(codes[:_TOWNSHIPS_SHOWN]) + (", …" if len(codes) > _TOWNSHIPS_SHOWN else "")
+    raise rec.BadVillageError(
+        "township '{township}' is not a known township; give its code or Chinese name "
+        "(known codes: {known})",
+        township=text,
+        known=shown or Phrase("none"),
+    )
+
+
+_TOWNSHIPS_SHOWN = 8
 
 
 # -- records --------------------------------------------------------------------------------
@@ -353,25 +390,39 @@ def form_ids(*, session: Session) -> list[str]:
 
 
 def copyable_answers(form: Form, answers: dict[str, Any]) -> dict[str, Any]:
-    """Answers for a new record that starts as a copy of another: repeat rows lose their
-    ``_row_id`` (a copy's rows are new rows, not the same rows), and the metadata of the first
-    filling (start, end, today, device, username) and photos are left out. *form* is the one
-    the copy is made with: answers it has no question for where they stand (a record of an
-    older version may hold questions the newest one dropped) are left out too."""
+    """Answers for a new record that starts as a copy of another (see ``copy_answers``)."""
+    return copy_answers(form, answers)[0]
+
+
+def copy_answers(form: Form, answers: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """Answers for a new record that starts as a copy of another, and the names of those left
+    behind because *form* has no place for them.
+
+    Repeat rows lose their ``_row_id`` (a copy's rows are new rows, not the same rows); the
+    metadata of the first filling (start, end, today, device, username), photos and
+    acknowledgements (consent is given anew) are left out, and so are questions with a
+    default, which a new record gets afresh (a survey date of ``today()`` is today). *form* is
+    the one the copy is made with: answers it has no question for where they stand (a record
+    of an older version may hold questions the newest one dropped) are left out too, and
+    their names returned, so that the person can be told."""
+    dropped: set[str] = set()
 
     def clean(row: dict[str, Any], scope: Repeat | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in row.items():
-            node = form.nodes.get(key)  # the row id is no node
-            if node is None or node.repeat is not scope:
+            if key == ROW_ID:
                 continue
-            if isinstance(node, Repeat) and isinstance(value, list):
+            node = form.nodes.get(key)
+            if isinstance(node, Repeat) and node.repeat is scope and isinstance(value, list):
                 out[key] = [clean(v, node) for v in value if isinstance(v, dict)]
-            elif isinstance(node, Field) and node.has_answer and node.kind not in _NOT_COPIED:
-                out[key] = copy.deepcopy(value)
+            elif isinstance(node, Field) and node.has_answer and node.repeat is scope:
+                if node.kind not in _NOT_COPIED and not node.default.strip():
+                    out[key] = copy.deepcopy(value)
+            elif not is_empty(value):
+                dropped.add(key)
         return out
 
-    return clean(answers, None)
+    return clean(answers, None), dropped
 
 
 def pending_records(*, session: Session, statuses: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 
 from fieldsurvey.core.errors import Phrase, RefusedError
 from fieldsurvey.core.forms.types import split_header
+from fieldsurvey.core.store.records import is_village_code
 
 _ALIASES = {
     "name": "code",
@@ -104,6 +105,7 @@ def _rows(path: Path, reader: Any) -> list[dict[str, Any]]:
     if not header:
         raise RefusedError("{path}: the file is empty", path=path)
     columns = _columns(path, header)
+    code_column = header[columns.index("code")].strip()
     problems: list[Phrase] = []
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
@@ -123,6 +125,18 @@ def _rows(path: Path, reader: Any) -> list[dict[str, Any]]:
         if not code:
             problems.append(Phrase("row {row}: the village code is empty", row=number))
             continue
+        if not is_village_code(code):
+            problems.append(
+                Phrase(
+                    "row {row}, column '{column}': '{code}' is not a village code; use 1 to 40 "
+                    "letters A-Z, digits, '-' and '_'",
+                    row=number,
+                    column=code_column,
+                    code=code,
+                )
+            )
+            continue
+        code = row["code"] = code.upper()  # sy-san-001 is SY-SAN-001
         if code in seen:
             problems.append(
                 Phrase(

@@ -10,7 +10,7 @@ import copy
 import datetime as dt
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,14 @@ from sqlmodel import select
 
 from fieldsurvey import paths
 from fieldsurvey.core import queries
-from fieldsurvey.core.errors import InvalidDataError, Phrase, RefusedError, UsageError
+from fieldsurvey.core.errors import (
+    FieldSurveyError,
+    InvalidDataError,
+    Phrase,
+    RefusedError,
+    UsageError,
+)
+from fieldsurvey.core.forms.answers import default_value, is_empty
 from fieldsurvey.core.forms.assign import assign
 from fieldsurvey.core.forms.builder import check_form_bytes
 from fieldsurvey.core.forms.evaluation import Evaluation, evaluate
@@ -29,7 +36,7 @@ from fieldsurvey.core.forms.external import (
     choices_from_bytes,
     read_choice_file,
 )
-from fieldsurvey.core.forms.model import Choice, Form
+from fieldsurvey.core.forms.model import ROW_ID, Choice, Field, Form, Repeat
 from fieldsurvey.core.forms.problems import FormRejected
 from fieldsurvey.core.registry import read_registry
 from fieldsurvey.core.store import records as rec
@@ -55,11 +62,18 @@ def utc_now() -> str:
 
 @dataclass
 class Saved:
-    """What a save changed: the record and the revision it made."""
+    """What a save changed: the record and the revision it made.
+
+    A save that changes nothing (the same answers after evaluation, the same status) makes no
+    revision: *changed* is False and *revision_id* is the record's existing head. A duplicate
+    lists in *dropped* the questions of the copied record that the form version it was copied
+    into has no place for (or whose answers that version refuses), by name, sorted."""
 
     record: Record
     revision_id: str
     evaluation: Evaluation
+    changed: bool = True
+    dropped: list[str] = field(default_factory=list)
 
 
 class Workspace:
@@ -288,7 +302,11 @@ class Workspace:
         latitude: float | None = None,
         longitude: float | None = None,
     ) -> Village:
-        """A village met in the field; without a code it gets a provisional ``NEW-…`` one."""
+        """A village met in the field; without a code it gets a provisional ``NEW-…`` one.
+
+        The code is upper-cased and must be a registry-style code; the township must be one the
+        forms' township lists or the registry know, by code or by its Chinese name."""
+        townships = self._form_townships()
         with self.store.session() as s:
             village = queries.add_village(
                 session=s,
@@ -302,9 +320,27 @@ class Workspace:
                 county=county,
                 latitude=latitude,
                 longitude=longitude,
-            )  # an InvalidDataError names a code already used, or a missing name
+                townships=townships,
+            )  # an InvalidDataError names a bad or used code, a missing name, a township
         self._forget_forms()  # the registry feeds select_one_from_file choices
         return village
+
+    def _form_townships(self) -> dict[str, set[str]]:
+        """Township codes in the ``township`` choice lists of the newest version of each stored
+        form, with their Chinese labels."""
+        found: dict[str, set[str]] = {}
+        for form_id in sorted({fd.form_id for fd in self.form_defs()}):
+            try:
+                form = self.form(form_id)
+            except FieldSurveyError:  # a stored form that no longer loads knows no township
+                continue
+            lists = [form.choices.get(queries.TOWNSHIP_LIST)]
+            lists += [form.choice_list(f) for f in form.fields() if f.name == queries.TOWNSHIP_LIST]
+            for clist in lists:
+                for choice in clist.choices if clist is not None else ():
+                    names = found.setdefault(choice.name, set())
+                    names.update(t for k, t in choice.labels.items() if k.startswith("zh") and t)
+        return found
 
     def _forget_forms(self) -> None:
         with self._lock:
@@ -343,14 +379,51 @@ class Workspace:
         return ev
 
     def _village_of(self, form: Form, answers: dict[str, Any], village: str | None) -> str | None:
-        return village or next(
-            (
-                answers.get(f.name)
-                for f in form.fields()
-                if f.kind == "select_one_from_file" and f.file == REGISTRY_FILE
-            ),
-            None,
-        )
+        """The village a record is filed under: the form's village answer, else *village*."""
+        question = village_question(form)
+        answer = answers.get(question.name) if question is not None else None
+        return answer or village
+
+    def _with_village(self, form: Form, answers: dict[str, Any], village: str) -> None:
+        """Keep the record's village and its village answer in step (*answers* changed in
+        place): an empty village answer is filled with *village*, as if typed (and checked like
+        it), with the questions its choice filter reads (the township) filled from the
+        village's registry row when they are empty, as the app does; a different one refused."""
+        question = village_question(form)
+        if question is None:
+            return
+        answer = answers.get(question.name)
+        if isinstance(answer, str):
+            answer = answer.strip()
+        if is_empty(answer):
+            answers[question.name] = village
+            clist = form.choice_list(question)
+            choice = clist.get(village) if clist else None
+            refs = question.choice_filter.references if question.choice_filter else frozenset()
+            for ref in sorted(refs):
+                parent = form.nodes.get(ref)
+                if (
+                    choice is not None
+                    and isinstance(parent, Field)
+                    and parent.repeat is None
+                    and is_empty(answers.get(ref))
+                    and choice.extra.get(ref)
+                ):
+                    answers[ref] = choice.extra[ref]
+        elif str(answer) != village:
+            raise InvalidDataError(
+                "{count} problem(s); nothing was saved",
+                [
+                    Phrase(
+                        "{name}: the answers name village '{answer}' but village '{given}' "
+                        "was given; give one of them, or the same code in both",
+                        name=question.name,
+                        answer=answer,
+                        given=village,
+                    )
+                ],
+                count=1,
+            )
 
     def _known_village(self, s: Any, code: str | None) -> None:
         """Villages are never removed, so a code seen once stays known."""
@@ -370,11 +443,17 @@ class Workspace:
         record_id: str | None = None,
         lenient: bool = False,
     ) -> Saved:
-        """Validate and save a new record as one transaction (record, first revision, audit)."""
+        """Validate and save a new record as one transaction (record, first revision, audit).
+
+        *village* files the record under that village; a form with a village question must
+        agree with it (see ``_with_village``)."""
         form = self.form(form_id)
         answers = fill_metadata(
             form, dict(answers), enumerator=self.enumerator, device=self.device_id
         )
+        village = (village or "").strip() or None
+        if village is not None:
+            self._with_village(form, answers, village)
         ev = self._check(form, answers, complete, lenient and not complete)
         code = self._village_of(form, ev.answers, village)
         with self.store.session() as s:
@@ -423,6 +502,10 @@ class Workspace:
     ) -> Saved:
         """A new revision with *answers* replacing the current ones, in one transaction.
 
+        Answers that evaluate to what is stored, with the same status, make no revision: the
+        result has ``changed=False`` and the existing head, so an unchanged save neither fills
+        the history with empty edits nor queues a complete record for export again.
+
         The save supersedes the record's autosaved answers (they are what the filler saves),
         unless *keep_autosave*: a change made elsewhere leaves the app's unsaved work for the
         app to offer, rather than deleting it unseen."""
@@ -435,6 +518,15 @@ class Workspace:
             self._known_village(s, code)
             current = rec.get_record(session=s, record_id=record.id)
             assert current is not None
+            if (
+                not current.deleted
+                and current.status == status
+                and current.village_code == code
+                and current.answers == rec.dump_answers(ev.answers)
+            ):
+                if not keep_autosave:
+                    _clear_autosave(s, current.id)
+                return Saved(current, current.head_revision_id, ev, changed=False)
             current.village_code = code
             revision = rec.add_revision(
                 session=s,
@@ -489,12 +581,29 @@ class Workspace:
         return sorted((json.loads(v) for v in values), key=lambda p: p["saved_at"])
 
     def duplicate(self, record_id: str) -> Saved:
-        """A new draft starting from a copy of another record's answers: repeat rows get new
-        ids, and metadata and photos of the first filling are left out."""
+        """A new draft, in the newest version of the form, starting from a copy of another
+        record's answers, as ODK's and Kobo's duplicate do: repeat rows get new ids; metadata,
+        photos and acknowledgements (consent is given anew) are left out; questions with a
+        default get it afresh (``today()`` is today). Answers the newest version has no
+        question for, or refuses (a choice since removed), are left out and named in
+        ``Saved.dropped``."""
         record = self.record(record_id)
         form = self.form(record.form_id)
-        answers = queries.copyable_answers(form, record.answers_dict())
-        return self.add_record(form.form_id, answers, village=record.village_code, lenient=True)
+        answers, dropped = queries.copy_answers(form, record.answers_dict())
+        answers = fill_metadata(form, answers, enumerator=self.enumerator, device=self.device_id)
+        fill_defaults(form, answers)
+        ev = self.evaluate(form, answers, complete=False)
+        for problem in ev.problems:
+            if problem.rule in ("type", "choice") and _remove_path(answers, problem.path):
+                dropped.add(problem.name)
+        question = village_question(form)
+        if question is not None and not is_empty(answers.get(question.name)):
+            village = None  # the copied answer says where; it is checked like any answer
+        else:
+            village = record.village_code
+        saved = self.add_record(form.form_id, answers, village=village, lenient=True)
+        saved.dropped = sorted(dropped)
+        return saved
 
     def delete_draft(self, record_id: str) -> None:
         record = self.record(record_id)
@@ -510,6 +619,57 @@ def _clear_autosave(session: Any, record_id: str) -> None:
     session.execute(
         delete(table).where(table.c.key == bindparam("k")), {"k": AUTOSAVE_PREFIX + record_id}
     )
+
+
+def village_question(form: Form) -> Field | None:
+    """The form's top-level village question (``select_one_from_file villages.csv``), if any."""
+    return next(
+        (
+            f
+            for f in form.fields()
+            if f.kind == "select_one_from_file" and f.file == REGISTRY_FILE and f.repeat is None
+        ),
+        None,
+    )
+
+
+def fill_defaults(form: Form, answers: dict[str, Any], now: dt.datetime | None = None) -> None:
+    """Questions with a ``default`` and no answer get it (evaluated now), at top level and in
+    every repeat row; *answers* is changed in place. Metadata first (``fill_metadata``), so a
+    default such as ``${username}`` reads it."""
+
+    def fill(row: dict[str, Any], scope: Repeat | None, values: dict[str, Any]) -> None:
+        for node in form.nodes.values():
+            if node.repeat is not scope:
+                continue
+            if isinstance(node, Repeat):
+                for inner in row.get(node.name) or ():
+                    if isinstance(inner, dict):
+                        fill(inner, node, {**values, **inner})
+            elif isinstance(node, Field) and node.default and is_empty(row.get(node.name)):
+                value = default_value(node, now, values)
+                if value is not None:
+                    row[node.name] = value
+                    values[node.name] = value
+
+    fill(answers, None, dict(answers))
+
+
+def _remove_path(answers: dict[str, Any], path: str) -> bool:
+    """Take the answer at an evaluation path (``rep[2]/name``) out of *answers*."""
+    *rows, name = path.split("/")
+    target: Any = answers
+    for part in rows:
+        rep_name, _, index = part.partition("[")
+        items = target.get(rep_name) if isinstance(target, dict) else None
+        try:
+            target = items[int(index.rstrip("]")) - 1]  # type: ignore[index]
+        except (TypeError, ValueError, IndexError):
+            return False
+    if not isinstance(target, dict) or name not in target or name == ROW_ID:
+        return False
+    del target[name]
+    return True
 
 
 def fill_metadata(

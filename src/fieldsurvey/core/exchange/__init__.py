@@ -10,6 +10,7 @@ from fieldsurvey.core.exchange.export import (
     ExportOptions,
     ExportResult,
     NothingToExport,
+    PackageExists,
     export_package,
     pending_export_count,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "ExportOptions",
     "ExportResult",
     "NothingToExport",
+    "PackageExists",
     "export_package",
     "pending_export_count",
 ]

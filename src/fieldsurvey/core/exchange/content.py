@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from fieldsurvey.core.exchange.tables import guard
 from fieldsurvey.core.forms.model import Form, Repeat
 from fieldsurvey.core.store.canonical import canonical_json
 from fieldsurvey.core.store.models import FormDef, FormFile, Record, Revision, Village
@@ -50,6 +51,7 @@ REVISION_KEYS = (
 )
 _SAFE_PART = re.compile(r"[^A-Za-z0-9._-]")
 _MEDIA_NAME = re.compile(r"^[^/\\%\x00-\x1f\x7f]+$")
+_PLAIN_CODE = re.compile(r"^[A-Za-z0-9_.-]*$")
 
 
 def record_line(record: Record, revisions: list[Revision]) -> str:
@@ -96,12 +98,15 @@ def form_file(fd: FormDef) -> str:
 
 
 def forms_index(defs: Iterable[FormDef]) -> bytes:
-    """forms/forms.csv: which workbook holds which form version (and its sha256)."""
+    """forms/forms.csv: which workbook holds which form version (and its sha256); the title
+    is guarded as the tables guard text."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(["form_id", "version", "title", "sha256", "file", "added_at"])
     for fd in defs:
-        writer.writerow([fd.form_id, fd.version, fd.title, fd.sha256, form_file(fd), fd.added_at])
+        writer.writerow(
+            [fd.form_id, fd.version, guard(fd.title), fd.sha256, form_file(fd), fd.added_at]
+        )
     return buf.getvalue().encode("utf-8")
 
 
@@ -127,7 +132,16 @@ def form_files_index(files: Iterable[FormFile]) -> bytes:
 
 
 def villages_csv(villages: Iterable[Village]) -> bytes:
-    """The registry rows the records refer to, in the layout ``villages import`` reads."""
+    """The registry rows the records refer to, in the layout ``villages import`` reads.
+
+    A coordinator opens this file in a spreadsheet too, so names (typed by hand in the field:
+    *Add village…*) are guarded as the tables guard text: one starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading ``'``. Codes are not names: the
+    file is meant to be imported again, and a code must read back exactly or the records
+    would point at a village that is not there. A plain code (letters, digits, ``-``, ``_``,
+    ``.``) is written as it is: even one starting with ``-`` has no parenthesis, ``!`` or
+    ``|``, so a spreadsheet can make no function call or link of it. Only a code that is not
+    plain, which the registry never hands out, is guarded like a name."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(
@@ -146,18 +160,23 @@ def villages_csv(villages: Iterable[Village]) -> bytes:
     for v in sorted(villages, key=lambda v: v.code):
         writer.writerow(
             [
-                v.code,
-                v.name_en,
-                v.name_zh,
-                v.township,
-                v.township_zh,
-                v.county,
+                guard_code(v.code),
+                guard(v.name_en),
+                guard(v.name_zh),
+                guard_code(v.township),
+                guard(v.township_zh),
+                guard(v.county),
                 "" if v.latitude is None else v.latitude,
                 "" if v.longitude is None else v.longitude,
                 "yes" if v.provisional else "no",
             ]
         )
     return buf.getvalue().encode("utf-8")
+
+
+def guard_code(code: str) -> str:
+    """A code as it is when it is plain, else guarded like any text (see ``villages_csv``)."""
+    return code if _PLAIN_CODE.match(code) else guard(code)
 
 
 def media_names(form: Form, revisions: Iterable[Revision]) -> list[str]:

@@ -1,15 +1,22 @@
 """Exporting an exchange package: the API the command line and the Export dialog share.
 
 ``export_package`` reads what the options select (one read transaction), writes the bag into
-a partial file beside the target, renames it into place, and only then remembers the export
-(one write transaction) so ``--since-last`` and ``pending_export_count`` know what went. It
-never changes a record. Progress and cancel are callbacks, so the GUI can run it on a worker.
+a partial file beside the target, then puts it in place and remembers the export together (one
+write transaction, with Ctrl-C held back for that moment), so ``--since-last`` and
+``pending_export_count`` know what went and a package is on the disk exactly when it is
+remembered. It never changes a record. Progress and cancel are callbacks, so the GUI can run
+it on a worker.
+
+An existing file at the target is refused (``PackageExists``, before any work and again at
+the moment of placing, so a package another laptop wrote meanwhile is not replaced either)
+unless ``ExportOptions.overwrite`` is set, which the GUI does after asking.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -18,7 +25,7 @@ from pathlib import Path
 
 from fieldsurvey import __version__
 from fieldsurvey.core.errors import EXIT_USAGE, FieldSurveyError, Phrase, RefusedError, UsageError
-from fieldsurvey.core.exchange.atomic import atomic_output
+from fieldsurvey.core.exchange.atomic import AtomicFile, TargetExists, interrupts_deferred
 from fieldsurvey.core.exchange.bagzip import BagZipWriter
 from fieldsurvey.core.exchange.content import PACKAGE_FORMAT
 from fieldsurvey.core.exchange.history import (
@@ -56,11 +63,14 @@ class ExportOptions:
     labels: bool = False
     group_paths: bool = False  # CSV headers as group/name, as Kobo's "group names" option
     bom: bool = True  # a UTF-8 byte-order mark, so Excel reads the CSV files as UTF-8
+    overwrite: bool = False  # replace a file already at `out` (the GUI sets it after asking)
 
     def summary(self) -> dict[str, object]:
-        """The options as remembered in the exports table and bag-info (not the path)."""
+        """The options as remembered in the exports table and bag-info (not the path, nor
+        whether a file was replaced: neither says anything about the content)."""
         data = asdict(self)
         data.pop("out")
+        data.pop("overwrite")
         data["since"] = self.since.isoformat() if self.since else None
         return data
 
@@ -92,6 +102,17 @@ class ExportFailed(RefusedError):
     """The package could not be written (disk full, folder not writable); nothing was left."""
 
 
+class PackageExists(ExportFailed):
+    """A file is already at the target and ``overwrite`` was not set; it is left as it was.
+    The GUI can ask, then export again with ``overwrite=True``; ``.path`` is the target."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            "{path} already exists; it was left as it was and nothing was written", path=path
+        )
+        self.path = path
+
+
 def pending_export_count(ws: Workspace, *, status: str = "complete") -> int:
     """Records whose current head no export has held yet: what ``--since-last`` would take."""
     with ws.store.session(write=False) as s:
@@ -105,15 +126,28 @@ def export_package(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ExportResult:
+    try:
+        return _export(ws, options, progress, cancelled)
+    except KeyboardInterrupt:  # Ctrl-C on the command line, at any step: a cancel like any other
+        out = Path(options.out).expanduser().absolute()
+        raise ExportCancelled("export cancelled; {path} was not written", path=out) from None
+
+
+def _export(
+    ws: Workspace,
+    options: ExportOptions,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> ExportResult:
     out = _check(ws, options)
     sel = _select(ws, options)
     key = device_key(ws.store)  # made on first need; a write, so before the long part
     package_id = str(uuid.uuid4())
     steps = _Steps(out, progress, cancelled)
     try:
-        with atomic_output(out) as fh:
+        with AtomicFile(out, overwrite=options.overwrite) as dest:
             bag = BagZipWriter(
-                fh, top=f"fieldsurvey-{package_id}", date_time=_zip_time(sel).timetuple()
+                dest.fh, top=f"fieldsurvey-{package_id}", date_time=_zip_time(sel).timetuple()
             )
             try:
                 payload = Payload(
@@ -127,32 +161,49 @@ def export_package(
             except BaseException:
                 bag.abandon()
                 raise
-    except KeyboardInterrupt:  # Ctrl-C on the command line: a cancel like any other
-        raise ExportCancelled("export cancelled; {path} was not written", path=out) from None
+            dest.seal()
+            digest, size = _digest(dest.partial)
+            export = Export(
+                id=package_id,
+                created_at=utc_now(),
+                file_name=out.name,
+                options=canonical_json(options.summary()),
+                records=len(sel.records),
+                revisions=sel.revision_count,
+                files=len(bag.payload),
+                bytes=size,
+                sha256=digest,
+            )
+            _place_and_remember(ws, dest, export, sel)
+    except TargetExists:
+        raise PackageExists(out) from None
     except OSError as exc:  # the reason (a full drive, say) is translated with the message
         raise ExportFailed(
             "{path}: could not write the package ({reason}); nothing was written",
             path=out,
             reason=exc,
         ) from exc
-    digest, size = _digest(out)
-    export = Export(
-        id=package_id,
-        created_at=utc_now(),
-        file_name=out.name,
-        options=canonical_json(options.summary()),
-        records=len(sel.records),
-        revisions=sel.revision_count,
-        files=len(bag.payload),
-        bytes=size,
-        sha256=digest,
-    )
-    with ws.store.session() as s:
-        remember_export(s, export, [(r.id, r.head_revision_id) for r in sel.records])
     steps.finish()
     return ExportResult(
         out, package_id, export.records, export.revisions, export.files, size, list(sel.warnings)
     )
+
+
+def _place_and_remember(ws: Workspace, dest: AtomicFile, export: Export, sel: Selection) -> None:
+    """The package goes in place and the export is remembered together: the file is placed
+    inside the transaction that remembers it, and taken away again if that transaction fails,
+    so a package is on the disk exactly when ``--since-last`` counts it as gone. Ctrl-C waits
+    for this moment to pass."""
+    with interrupts_deferred():
+        try:
+            with ws.store.session() as s:
+                remember_export(s, export, [(r.id, r.head_revision_id) for r in sel.records])
+                s.flush()  # the rows are written (or refused) before the file is placed
+                dest.commit()
+        except BaseException:
+            if dest.committed:
+                dest.target.unlink(missing_ok=True)
+            raise
 
 
 class _Steps:
@@ -183,7 +234,11 @@ def _check(ws: Workspace, options: ExportOptions) -> Path:
     if out.is_dir():
         raise UsageError("{path} is a folder; give a file name ending in .zip", path=out)
     if not out.parent.is_dir():
-        raise UsageError("{path}: no such folder", path=out.parent)
+        raise ExportFailed(
+            "cannot write {path}: the folder {folder} does not exist; nothing was written",
+            path=out,
+            folder=out.parent,
+        )
     if ws.store.path is not None and out.resolve() == ws.store.path.resolve():
         raise UsageError("{path} is the database itself", path=out)
     if options.since_last and options.since is not None:
@@ -202,6 +257,8 @@ def _check(ws: Workspace, options: ExportOptions) -> Path:
         )
     if options.form_id is not None:
         ws.form(options.form_id)  # a UsageError naming the known forms
+    if not options.overwrite and os.path.lexists(out):
+        raise PackageExists(out)  # checked again when the package is put in place
     return out
 
 
@@ -269,7 +326,7 @@ def _bag_info(
         ("External-Identifier", package_id),
         (
             "External-Description",
-            f"FieldSurvey exchange package: {len(sel.records)} records ({forms})",
+            f"FieldSurvey exchange package: {_count(len(sel.records), 'record')} ({forms})",
         ),
         ("Bagging-Date", dt.datetime.now(dt.timezone.utc).date().isoformat()),
         ("Bag-Software-Agent", f"FieldSurvey {__version__}"),
@@ -283,6 +340,10 @@ def _bag_info(
         ("FieldSurvey-Export-Options", canonical_json(options.summary())),
         ("FieldSurvey-Public-Key", public_key),
     ]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _digest(path: Path) -> tuple[str, int]:

@@ -12,6 +12,8 @@ import math
 import re
 from typing import Any
 
+from fieldsurvey.core.forms.expr import parse
+from fieldsurvey.core.forms.expr.context import MappingContext
 from fieldsurvey.core.forms.model import Field
 
 EMPTY = ("", None)
@@ -54,25 +56,55 @@ def number_from_text(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+# Whole numbers are kept as signed 64-bit integers, as SQLite, Stata's long long readers and
+# every analysis package read them; a larger one (1e30 typed as a count) is a mistake.
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+
+
+def _exact_integer(raw: Any) -> int | None:
+    """The whole number *raw* holds exactly (a JSON integer, or digits as text), or None;
+    going through a float would turn 9007199254740993 into 9007199254740992."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        if GROUPED.match(text):
+            text = text.replace(",", "")
+        digits = text[1:] if text.startswith(("+", "-")) else text
+        if digits.isascii() and digits.isdigit():
+            try:
+                return int(text)
+            except ValueError:  # more digits than Python reads: not a count anyone meant
+                return None
+    return None
+
+
 def _integer(raw: Any) -> tuple[Any, str | None]:
-    value = _number(raw)
-    if value is None or not value.is_integer():
-        return None, "not_integer"
-    return int(value), None
+    exact = _exact_integer(raw)
+    if exact is None:
+        value = _number(raw)
+        if value is None or not value.is_integer():
+            return None, "not_integer"
+        exact = int(value)
+    if not INT_MIN <= exact <= INT_MAX:
+        return None, "integer_range"
+    return exact, None
 
 
 def _decimal(raw: Any) -> tuple[Any, str | None]:
     value = _number(raw)
     if value is None:
         return None, "not_number"
-    return (int(value) if isinstance(raw, int) else value), None
+    exact = _exact_integer(raw) if isinstance(raw, int) else None
+    if exact is not None and INT_MIN <= exact <= INT_MAX:
+        return exact, None  # a whole number given as one stays exact
+    return value, None
 
 
 def _text(raw: Any) -> tuple[Any, str | None]:
-    if isinstance(raw, (dict, list)):
+    if isinstance(raw, (dict, list, bool)):  # a JSON true is no one's text
         return None, "not_text"
-    if isinstance(raw, bool):
-        return ("true" if raw else "false"), None
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw)), None
     return str(raw), None
@@ -195,3 +227,24 @@ def coerce(f: Field, raw: Any) -> tuple[Any, str | None, dict]:
         return None, "read_only", {}
     value, key = convert(raw)
     return value, key, {}
+
+
+def default_value(
+    f: Field, now: dt.datetime | None = None, values: dict[str, Any] | None = None
+) -> Any:
+    """The stored value of *f*'s ``default``, or None: a literal, or an expression such as
+    ``today()`` or ``${username}`` evaluated now, reading *values* (the answers so far)."""
+    text = f.default.strip()
+    if not text or f.calculation is not None:
+        return None
+    raw: Any = text
+    if "(" in text or "${" in text:
+        try:
+            context = MappingContext(values=values or {}, clock=now or dt.datetime.now())
+            raw = parse(text).evaluate(context)
+        except Exception:  # a default is a convenience; a broken one must not stop the form
+            return None
+        if isinstance(raw, (dt.date, dt.datetime, dt.time)):
+            raw = raw.isoformat()
+    value, problem, _ = coerce(f, raw)
+    return None if problem else value

@@ -12,6 +12,7 @@ from typing import Any
 
 from fieldsurvey.core.errors import InvalidDataError, Phrase, UsageError
 from fieldsurvey.core.forms.model import Field, Form, Repeat
+from fieldsurvey.core.i18n import tr
 
 
 def assign(form: Form, answers: dict[str, Any], path: str, raw: str) -> None:
@@ -36,7 +37,16 @@ def assign(form: Form, answers: dict[str, Any], path: str, raw: str) -> None:
         raise InvalidDataError("{count} problem(s); nothing was saved", [why], count=1)
     if node.repeat is not scope:
         raise UsageError("'{path}': {where}", path=path, where=_where(node))
+    if is_read_only(node):
+        # its value is the form's to work out: a value set here would be recalculated away
+        why = f"{path}: {tr('read_only', form.default_language)}"
+        raise InvalidDataError("{count} problem(s); nothing was saved", [why], count=1)
     target[name] = _value(node, raw)
+
+
+def is_read_only(f: Field) -> bool:
+    """A question nobody answers: a calculation, or one the form marks read_only."""
+    return f.kind == "calculate" or f.calculation is not None or f.read_only
 
 
 def _row(

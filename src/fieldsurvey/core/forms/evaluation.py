@@ -133,6 +133,11 @@ class _Run:
         self.problems: list[Problem] = []
         self.irrelevant: set[str] = set()
         self.dropped: set[str] = set()  # paths of calculations found not relevant: empty now
+        # Answers refused for their type or choice (paths), and the names whose value is
+        # therefore unknown: those answers and the calculations that read them. A rule that
+        # reads one would judge an empty value and only repeat the type problem in other words.
+        self.refused: set[str] = set()
+        self.unknown: frozenset[str] = frozenset()
         self.ctx = _Context(self)
 
     # -- expression support ----------------------------------------------------------------
@@ -162,7 +167,23 @@ class _Run:
         return pick(labels, self.lang, self.form.default_language) or tr(key, self.lang, **kw)
 
     def add(self, rows: RowPath, name: str, rule: str, message: str) -> None:
-        self.problems.append(Problem(path_of(rows, name), name, rule, message))
+        path = path_of(rows, name)
+        self.problems.append(Problem(path, name, rule, message))
+        if rule in ("type", "choice"):
+            self.refused.add(path)
+
+    def reads_unknown(self, expr: Expr | None) -> bool:
+        """Whether *expr* reads an answer that was refused (or a calculation from one)."""
+        return expr is not None and not self.unknown.isdisjoint(expr.references)
+
+    def settle_unknown(self) -> None:
+        """The refused answers' names, with every calculation that depends on one."""
+        unknown = {p.name for p in self.problems if p.rule in ("type", "choice")}
+        if unknown:
+            for f in self.plan.calc_order:  # dependencies first
+                if not unknown.isdisjoint(f.calculation.references):  # type: ignore[union-attr]
+                    unknown.add(f.name)
+        self.unknown = frozenset(unknown)
 
     # -- 1. types --------------------------------------------------------------------------
     def load(self, group: Group, raw: Row, rows: RowPath) -> tuple[Row, Row]:
@@ -293,7 +314,13 @@ class _Run:
         complete: bool,
     ) -> bool:
         s_rows, v_rows = stored.get(rep.name) or [], view.get(rep.name) or []
-        if rel and complete and rep.repeat_count is not None:
+        if (
+            rel
+            and complete
+            and rep.repeat_count is not None
+            and not self.reads_unknown(rep.repeat_count)
+            and not (self.refused and path_of(rows, rep.name) in self.refused)
+        ):
             want = to_number(self.run_expr(rep.repeat_count, ctx, index))
             if math.isfinite(want) and int(want) != len(s_rows):
                 self.add(
@@ -320,19 +347,26 @@ class _Run:
         self, f: Field, ctx: dict[str, Row], rows: RowPath, stored: Row, index: int, complete: bool
     ) -> None:
         value = stored.get(f.name)
+        if self.unknown:
+            if self.refused and path_of(rows, f.name) in self.refused:
+                return  # its type problem says it all: no "required" besides
+            unsure = self.reads_unknown
+        else:
+            unsure = _never
         if is_empty(value):
             if (
                 complete
                 and f.required is not None
+                and not unsure(f.required)
                 and to_boolean(self.run_expr(f.required, ctx, index))
             ):
                 self.add(rows, f.name, "required", self.message(f.required_message, "required"))
             return
-        hidden = self.filtered_out(f, value, ctx, index)
+        hidden = None if unsure(f.choice_filter) else self.filtered_out(f, value, ctx, index)
         if hidden is not None:
             self.add(rows, f.name, "choice_filter", tr("filtered_choice", self.lang, value=hidden))
             return
-        if f.constraint is not None:
+        if f.constraint is not None and not unsure(f.constraint):
             current = eval_value(f, value)
             if not to_boolean(self.run_expr(f.constraint, ctx, index, current)):
                 self.add(
@@ -362,12 +396,17 @@ class _Run:
         passes repeat until one blanks nothing new. Blanked answers stay blank and each pass
         that goes on blanks at least one more, so this ends."""
         self.stored, self.view = self.load(self.form.root, answers, ())
+        self.settle_unknown()
         type_problems = list(self.problems)
         while True:
             self.calculate()
             if not self.check(self.form.root, {}, (), self.stored, self.view, 0, True, complete):
                 return Evaluation(self.stored, self.problems, self.irrelevant)
             self.problems, self.irrelevant = list(type_problems), set()
+
+
+def _never(expr: Expr | None) -> bool:
+    return False
 
 
 def evaluate(

@@ -36,6 +36,9 @@ from fieldsurvey.core.store.models import (
 
 MIN_PREFIX = 8
 _HEX_PREFIX = re.compile(r"[0-9a-f-]+")
+# A village code as registries write them (SY-SAN-001, 331125001, NEW-1A2B3C4D): it names
+# files in exports, cells in spreadsheets and choices in forms, so nothing else gets in.
+VILLAGE_CODE = re.compile(r"[A-Z0-9_-]{1,40}")
 
 
 class RecordStateError(FieldSurveyError):
@@ -390,6 +393,26 @@ def delete_draft(*, session: Session, record_id: str, actor: str, device_id: str
 # -- villages -------------------------------------------------------------------------------
 
 
+def is_village_code(text: str) -> bool:
+    """Whether *text* (as entered: any case, spaces around) is a well-formed village code."""
+    text = text.strip()  # ASCII first: "straße".upper() is STRASSE, and "ı".upper() is I
+    return text.isascii() and VILLAGE_CODE.fullmatch(text.upper()) is not None
+
+
+def village_code(text: str) -> str:
+    """*text* as a village code: stripped and upper-cased (``sy-san-001`` is SY-SAN-001);
+    anything but 1 to 40 letters A-Z, digits, '-' and '_' is refused."""
+    code = text.strip().upper()
+    if not code:
+        raise BadVillageError("a village code cannot be empty")
+    if not is_village_code(text):
+        raise BadVillageError(
+            "'{code}' is not a village code: use 1 to 40 letters A-Z, digits, '-' and '_'",
+            code=text.strip(),
+        )
+    return code
+
+
 def upsert_village(
     *,
     session: Session,
@@ -408,7 +431,7 @@ def upsert_village(
     """Add a village or change the fields given (None leaves a field as it is).
 
     ``code=None`` adds a provisional village under a new UUID, for one met in the field
-    that the registry lacks.
+    that the registry lacks. A code is upper-cased and checked (``village_code``).
     """
     if not _on_globe(latitude, 90):
         raise BadVillageError("latitude {value} is outside -90..90", value=latitude)
@@ -428,9 +451,7 @@ def upsert_village(
     if code is None:
         code = str(uuid.uuid4())
         changes.setdefault("provisional", True)
-    code = code.strip()
-    if not code:
-        raise BadVillageError("a village code cannot be empty")
+    code = village_code(code)
     village = session.get(Village, code)
     if village is None:
         village = Village(code=code, created_at=utc_now(), device_id=device_id, **changes)
