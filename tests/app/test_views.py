@@ -204,3 +204,24 @@ def test_copyable_answers_drop_metadata_photos_and_row_ids(xlsform):
         "member": [{"member_name": "A"}, {"member_name": "B"}],
     }
     assert answers["member"][0][ROW_ID] == "r1"  # the original is untouched
+
+
+def test_a_copy_from_an_older_form_version_says_what_it_left_behind(workspace, xlsform, qtbot):
+    from fieldsurvey.app.record_page import RecordPage
+
+    def version(number: str, rows: list[list[str]]) -> None:
+        survey = [["type", "name", "label"], ["text", "site", "Site"], *rows]
+        workspace.add_form(
+            xlsform(
+                survey, settings=[["form_id", "version"], ["sites", number]], name=f"v{number}.xlsx"
+            )
+        )
+
+    version("1", [["text", "owner", "Owner"]])
+    old = workspace.add_record("sites", {"site": "Dongkeng", "owner": "Ye"}).record.id
+    version("2", [["text", "keeper", "Keeper"]])
+    request = duplicate_request(workspace, old)
+    assert request.answers == {"site": "Dongkeng"} and request.dropped == ("owner",)
+    page = RecordPage(workspace, request)
+    qtbot.addWidget(page)
+    assert "no longer asks them: owner" in page.filler.banner.text()

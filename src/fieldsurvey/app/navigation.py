@@ -13,3 +13,4 @@ class OpenRequest:
     village_code: str | None = None
     answers: dict[str, Any] | None = field(default=None, compare=False)  # a copy or recovered work
     recovered_from: str | None = None  # the autosave this reopens, discarded once saved
+    dropped: tuple[str, ...] = ()  # a copy's answers the newest form version has no place for

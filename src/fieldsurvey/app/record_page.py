@@ -84,6 +84,14 @@ class RecordPage(QWidget):
                     "Check them, then save."
                 )
             )
+        elif request.dropped:
+            self.filler.banner.say(
+                tr(
+                    "A copy from an older version of the form. Not copied, because this version "
+                    "no longer asks them: {names}",
+                    names=", ".join(request.dropped),
+                )
+            )
         self.filler.saved.connect(self._saved)
         self.filler.finalised.connect(self._finalised)
         self.problem_count = 0

@@ -34,8 +34,10 @@ def duplicate_request(ws: Any, record_id: str) -> OpenRequest:
     """A new record that starts with a copy of another's answers (runs on the worker)."""
     record = ws.record(record_id)
     form = ws.form(record.form_id)
-    answers = queries.copyable_answers(form, record.answers_dict())
-    return OpenRequest(record.form_id, None, record.village_code, answers)
+    answers, dropped = queries.copy_answers(form, record.answers_dict())
+    return OpenRequest(
+        record.form_id, None, record.village_code, answers, dropped=tuple(sorted(dropped))
+    )
 
 
 class RecordsView(QWidget):
