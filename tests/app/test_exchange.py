@@ -141,3 +141,22 @@ def test_open_folder_that_cannot_open_says_where_the_package_is(qtbot, workspace
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: False))
     dialog.open_folder()
     assert "/media/usb/pkg.zip" in dialog.message.text()
+
+
+def test_an_existing_package_is_replaced_only_when_the_person_agrees(qtbot, workspace, tmp_path):
+    target = tmp_path / "from-laptop-2.zip"
+    target.write_bytes(b"another laptop's package")
+    asked: list[Path] = []
+    dialog = ExportDialog(workspace, export_module())
+    qtbot.addWidget(dialog)
+    dialog.since_last.setChecked(False)
+    dialog.path.setText(str(target))
+    dialog.ask_replace = lambda out: asked.append(out) or False
+    dialog.start()
+    assert asked == [target] and dialog.job is None
+    assert target.read_bytes() == b"another laptop's package"
+    assert "was kept" in dialog.message.text()
+    dialog.ask_replace = lambda out: asked.append(out) or True
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20000)
+    assert len(asked) == 2 and target.read_bytes().startswith(b"PK")

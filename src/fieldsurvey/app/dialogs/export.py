@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from fieldsurvey.app.i18n import language, tr
 from fieldsurvey.app.icons import icon
 from fieldsurvey.app.models import form_title
-from fieldsurvey.app.ui import error_text
+from fieldsurvey.app.ui import confirm, error_text
 from fieldsurvey.app.worker import Job, worker
 
 
@@ -90,6 +90,8 @@ class ExportDialog(QDialog):
         form.addRow("", self.labels)
         fields = getattr(self.module.ExportOptions, "__dataclass_fields__", {})
         self.has_group_paths = "group_paths" in fields
+        self.has_overwrite = "overwrite" in fields
+        self.replace_ok = ""  # the existing file the person agreed to replace
         if self.has_group_paths:
             form.addRow("", self.group_paths)
         self.options = QWidget()
@@ -130,6 +132,8 @@ class ExportDialog(QDialog):
         )
         if path:
             self.path.setText(path if path.endswith(".zip") else path + ".zip")
+            if Path(path).exists():  # the file dialog has asked "replace?" already
+                self.replace_ok = str(Path(path).expanduser())
 
     def export_options(self) -> Any:
         options = {
@@ -142,7 +146,23 @@ class ExportDialog(QDialog):
         }
         if self.has_group_paths and self.group_paths.isChecked():
             options["group_paths"] = True
+        if self.has_overwrite and self.replace_ok == str(options["out"]):
+            options["overwrite"] = True
         return self.module.ExportOptions(**options)
+
+    def ask_replace(self, out: Path) -> bool:
+        """A package of the same name may be another laptop's, on a shared stick: replacing it
+        is asked, with Cancel the default."""
+        return confirm(
+            self,
+            tr("Replace the package?"),
+            tr(
+                "{path} already exists. It may be a package from another laptop. "
+                "Replace it with this export?",
+                path=out,
+            ),
+            tr("Replace"),
+        )
 
     def path_problem(self) -> str:
         """What is wrong with the file name typed, in the UI language ("" if nothing); a
@@ -161,6 +181,10 @@ class ExportDialog(QDialog):
                 "The folder {folder} does not exist. Choose another place for the package.",
                 folder=out.parent,
             )
+        if out.exists() and self.replace_ok != str(out):
+            if not self.ask_replace(out):
+                return tr("{path} was kept. Give the package another name.", path=out)
+            self.replace_ok = str(out)
         return ""
 
     def start(self) -> None:
