@@ -254,6 +254,20 @@ def test_codebook_lists_every_column_in_both_languages(ws: Workspace, tmp_path: 
     assert "elderly_share" in set(columns["column"])  # calculations are columns
 
 
+def test_codebook_maps_each_column_to_its_stata_variable(ws: Workspace, tmp_path: Path) -> None:
+    """Stata names are cut to 32 characters; an analyst joining the .dta back to the codebook
+    or the CSV needs to know which is which."""
+    data = export(ws, tmp_path)
+    book = read_csv(data / "csv" / "codebook.csv")
+    columns = book[
+        (book["type"] != "choice") & (book["table"] == "practice_assessment-stakeholder")
+    ]
+    variables = list(pd.read_stata(data / "stata" / "practice_assessment-stakeholder.dta").columns)
+    assert list(columns["stata_variable"]) == variables
+    long = columns[columns["column"].str.len() > 32].iloc[0]
+    assert len(long["stata_variable"]) <= 32 and long["stata_variable"] in variables
+
+
 # -- XLSX and Stata ------------------------------------------------------------------------
 
 

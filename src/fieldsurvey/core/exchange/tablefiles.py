@@ -23,20 +23,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
-from fieldsurvey.core.exchange.tables import NUMERIC_TYPES, Column, TableSpec
+from fieldsurvey.core.exchange.tables import NUMERIC_TYPES, Column, TableSpec, stata_names
 from fieldsurvey.core.forms.model import pick
 
 STATA_STR_MAX = 2045  # bytes; longer text goes to strL
 STATA_LABEL_MAX = 80
-_STATA_BAD = re.compile(r"[^A-Za-z0-9_]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-_STATA_RESERVED = frozenset(
-    "aggregate array boolean break byte case catch class colvector complex const continue "
-    "default delegate delete do double else eltypedef end enum explicit export external float "
-    "for friend function global goto if inline int local long NULL pragma protected quad "
-    "rowvector short typedef typename virtual _all _N _skip _b _pi str# in _pred strL _coef "
-    "_rc using _cons _se with _n".split()
-)
 
 
 def write_csv(out: BinaryIO, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
@@ -114,26 +106,6 @@ def _rezip(data: bytes, out: BinaryIO, moment: dt.datetime) -> None:
 
 
 # -- Stata ------------------------------------------------------------------------------------
-
-
-def stata_names(headers: Sequence[str]) -> list[str]:
-    """Valid, unique Stata variable names (32 characters, letters, digits and _)."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for h in headers:
-        base = _STATA_BAD.sub("_", h)
-        if not base or base[0].isdigit():
-            base = "v" + base
-        if base in _STATA_RESERVED:
-            base = "_" + base
-        base = base[:32]
-        candidate, n = base, 1
-        while candidate in seen:
-            n += 1
-            candidate = f"{base[: 32 - len(str(n)) - 1]}_{n}"
-        seen.add(candidate)
-        out.append(candidate)
-    return out
 
 
 def _numeric(col: Column, values: list[Any]) -> bool:

@@ -14,7 +14,8 @@ neutralised here, once, so every format written from these rows is guarded alike
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,6 +292,36 @@ def _cells(ops: list[Op], row: dict[str, Any], irr: Any, prefix: str, meta: dict
     return out
 
 
+_STATA_BAD = re.compile(r"[^A-Za-z0-9_]")
+_STATA_RESERVED = frozenset(
+    "aggregate array boolean break byte case catch class colvector complex const continue "
+    "default delegate delete do double else eltypedef end enum explicit export external float "
+    "for friend function global goto if inline int local long NULL pragma protected quad "
+    "rowvector short typedef typename virtual _all _N _skip _b _pi str# in _pred strL _coef "
+    "_rc using _cons _se with _n".split()
+)
+
+
+def stata_names(headers: Sequence[str]) -> list[str]:
+    """Valid, unique Stata variable names (32 characters, letters, digits and _)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for h in headers:
+        base = _STATA_BAD.sub("_", h)
+        if not base or base[0].isdigit():
+            base = "v" + base
+        if base in _STATA_RESERVED:
+            base = "_" + base
+        base = base[:32]
+        candidate, n = base, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{base[: 32 - len(str(n)) - 1]}_{n}"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
 def codebook(specs: list[TableSpec]) -> tuple[list[str], list[list[Any]]]:
     """Every column of every table with its labels in both languages, type and choices; a
     choice gets a row of its own under its column (with the number Stata files use)."""
@@ -305,18 +336,21 @@ def codebook(specs: list[TableSpec]) -> tuple[list[str], list[list[Any]]]:
         "choice_label_en",
         "choice_label_zh",
         "stata_value",
+        "stata_variable",
     ]
     rows: list[list[Any]] = []
     for spec in specs:
-        for col in spec.columns:
+        for col, variable in zip(spec.columns, stata_names(spec.header)):
             qtype = col.qtype if col.kind != "geo" else f"geopoint {GEO_PARTS[int(col.code)]}"
             qtype = "select_multiple choice (0/1)" if col.kind == "choice" else qtype
             en, zh = pick(col.labels, "en"), pick(col.labels, "zh")
-            rows.append([spec.name, col.header, col.name, qtype, en, zh, "", "", "", None])
+            rows.append(
+                [spec.name, col.header, col.name, qtype, en, zh, "", "", "", None, variable]
+            )
             if col.kind in ("select_one", "select_multiple"):
                 for n, c in enumerate(col.choices, start=1):
                     value = n if col.kind == "select_one" else None
                     label_en, label_zh = pick(c.labels, "en"), pick(c.labels, "zh")
                     rows.append([spec.name, col.header, col.name, "choice", "", "", c.name,
-                                 label_en, label_zh, value])  # fmt: skip
+                                 label_en, label_zh, value, variable])  # fmt: skip
     return header, [[guard(v) if isinstance(v, str) else v for v in r] for r in rows]
