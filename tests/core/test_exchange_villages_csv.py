@@ -75,7 +75,9 @@ def test_the_file_imports_back_with_the_same_codes(tmp_path: Path) -> None:
     path.write_bytes(villages_csv(villages))
     back = {row["code"]: row for row in read_registry(path)}
     assert set(back) == {"SY-SAN-001", "-7", "NEW-1A2B3C4D"}
-    assert back["-7"]["name_zh"] == "'=1+1"  # guarded text: visibly not a formula
+    raw = path.read_text("utf-8-sig")
+    assert "'=1+1" in raw and "'-minus" in raw  # guarded in the file: visibly not a formula
+    assert (back["-7"]["name_zh"], back["-7"]["name_en"]) == ("=1+1", "-minus")  # as they were
     assert back["-7"]["latitude"] == 28.5
 
 

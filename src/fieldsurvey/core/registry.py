@@ -64,6 +64,14 @@ _MEANING = {  # what a column holds, in a message about two columns that hold th
 }
 
 
+def unguard(text: str) -> str:
+    """A name as it was before an export guarded it against spreadsheet formulas: packages
+    write ``'=x`` for ``=x``, and a registry taken from a package must read back the same."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
 def _column(header: str) -> str | None:
     key, lang, _ = split_header(header)
     if key == "label":
@@ -120,7 +128,7 @@ def _rows(path: Path, reader: Any) -> list[dict[str, Any]]:
             if col in ("latitude", "longitude"):
                 row[col] = _coordinate(v, col, number, h, problems)
             else:
-                row[col] = v
+                row[col] = unguard(v)
         code = row.get("code", "")
         if not code:
             problems.append(Phrase("row {row}: the village code is empty", row=number))
