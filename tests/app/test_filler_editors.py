@@ -254,3 +254,13 @@ def test_quick_rechecks_agree_with_a_full_evaluation(make_filler, qtbot):
             assert problems(f.state.evaluation) == problems(full), (path, text)
     assert not calls  # all of it without a full evaluation
     assert "registered_pop" in f.state.referenced  # other answers' rules read it
+
+
+def test_a_long_whole_number_is_stored_exactly_as_typed(make_filler, qtbot):
+    """An 18-digit register number must not pass through a float on its way to the store."""
+    f = make_filler(form_id="village_profile")
+    qtbot.keyClick(editor(f, "consent"), Qt.Key.Key_Space)
+    registered = editor(f, "registered_pop")
+    qtbot.keyClicks(registered, "9007199254740993")
+    assert f.answers()["registered_pop"] == 9007199254740993
+    assert registered.text() == "9007199254740993"

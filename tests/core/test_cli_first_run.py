@@ -72,12 +72,21 @@ def test_demo_path_changes_nothing(capsys, data_folder) -> None:
     assert not data_folder.exists()
 
 
-def test_demo_honours_fieldsurvey_db(capsys, data_folder, tmp_path, monkeypatch) -> None:
-    chosen = tmp_path / "training.db"
-    monkeypatch.setenv("FIELDSURVEY_DB", str(chosen))
-    assert run(capsys, "demo")[0] == 0
-    assert record_ids(capsys, str(chosen)) == demo_ids()
-    assert not data_folder.exists()
+def test_demo_never_fills_the_real_database_fieldsurvey_db_names(
+    capsys, data_folder, tmp_path, monkeypatch
+) -> None:
+    """$FIELDSURVEY_DB names the real database, even a freshly initialised, empty one: sample
+    records there would go out in its next export as real ones."""
+    real = tmp_path / "real.db"
+    monkeypatch.setenv("FIELDSURVEY_DB", str(real))
+    assert run(capsys, "init", "--enumerator", "Li")[0] == 0
+    code, out, err = run(capsys, "demo")
+    assert code == 0, err
+    assert record_ids(capsys, str(real)) == set()
+    assert record_ids(capsys, str(data_folder / "fieldsurvey-demo.db")) == demo_ids()
+    code, _, err = run(capsys, "--db", str(real), "demo")
+    assert code == 3 and "is the real database" in err
+    assert record_ids(capsys, str(real)) == set()
 
 
 def test_demo_refuses_a_database_with_real_records(capsys, real_db) -> None:

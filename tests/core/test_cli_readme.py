@@ -77,7 +77,7 @@ def demo_env(tmp_path: Path, monkeypatch, capsys) -> Path:
     work.mkdir()
     (work / "forms").symlink_to(REPO / "forms", target_is_directory=True)
     monkeypatch.chdir(work)
-    assert main(["demo"]) == 0
+    assert main(["--db", str(db), "demo", "--force"]) == 0  # $FIELDSURVEY_DB names it: forced
     capsys.readouterr()
     return db
 

@@ -340,3 +340,18 @@ def test_export_of_an_old_version_record_with_no_village(tmp_path: Path, xlsform
     assert any(n.endswith("data/forms/kinds-v1.xlsx") for n in names)
     columns = dict(zip(header.split(","), row.split(",")))
     assert columns["d"] == "2.5" and columns["_version"] == "1" and columns["_village_code"] == ""
+
+
+def test_the_command_line_says_what_a_duplicate_left_behind(tmp_path: Path, xlsform, capsys):
+
+    db = tmp_path / "w.db"
+    with Workspace.open(db) as ws:
+        ws.initialise()
+        ws.add_form(xlsform(SURVEY, CHOICES, [["form_id", "version"], ["kinds", "1"]]))
+        old = ws.add_record("kinds", FULL).record
+        v2 = [row for row in SURVEY if row[1] != "d"]
+        ws.add_form(xlsform(v2, CHOICES, [["form_id", "version"], ["kinds", "2"]]))
+    capsys.readouterr()
+    assert main(["--db", str(db), "records", "duplicate", old.id]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.strip()) == 36 and "not copied (this form version no longer asks them): d" in err

@@ -185,3 +185,35 @@ def test_the_command_line_refuses_bad_villages_as_invalid_data(capsys, tmp_path:
     bad.write_text("code,name_zh\nSY-OK-1,好村\n../../x,坏村\n", encoding="utf-8")
     code, _, err = run(capsys, "--db", db, "villages", "import", str(bad))
     assert code == 3 and "row 3, column 'code': '../../x' is not a village code" in err
+
+
+def test_a_lowercase_code_from_an_older_database_is_found_not_copied(tmp_path: Path) -> None:
+    """Codes are upper-cased on entry now; a database from before may hold ``sy-x-001``. The
+    registry import, villages add and records add must all reach that village, not make a
+    second SY-X-001 beside it that its records never point at."""
+    import sqlite3
+
+    from fieldsurvey.core.errors import InvalidDataError
+    from fieldsurvey.core.workspace import Workspace
+
+    db = tmp_path / "old.db"
+    with Workspace.open(db, create=True) as ws:
+        ws.initialise(enumerator="Li", device="L1")
+    con = sqlite3.connect(db)
+    con.execute("UPDATE villages SET code = 'sy-san-001' WHERE code = 'SY-SAN-001'")
+    con.commit()
+    con.close()
+    registry = write(
+        tmp_path,
+        "name,label::English (en),label::简体中文 (zh),township\n"
+        "SY-SAN-001,Yangjiatang Village,杨家堂村,sandu\n",
+    )
+    with Workspace.open(db) as ws:
+        ws.import_villages(registry)
+        matching = [v for v in ws.villages() if v.code.upper() == "SY-SAN-001"]
+        assert [(v.code, v.name_en) for v in matching] == [("sy-san-001", "Yangjiatang Village")]
+        with pytest.raises(InvalidDataError, match="already in the registry"):
+            ws.add_village(code="SY-SAN-001", name_zh="杨家堂村", township="sandu")
+        saved = ws.add_record("village_profile", {"consent": "OK"}, village="SY-SAN-001")
+        assert saved.record.village_code == "sy-san-001"
+        assert saved.record.answers_dict()["village"] == "sy-san-001"

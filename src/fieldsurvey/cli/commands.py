@@ -46,12 +46,9 @@ def shell_quote(path: str | Path) -> str:
 
 
 def demo_db_path(args: argparse.Namespace) -> Path:
-    """Where the demo goes: --db, else $FIELDSURVEY_DB, else a demo database of its own (never
-    the default real database, whose records go out in exports)."""
-    if args.db:
-        return Path(args.db)
-    env = os.environ.get("FIELDSURVEY_DB")
-    return Path(env) if env else paths.default_demo_db_path()
+    """Where the demo goes: --db, else a demo database of its own. Never $FIELDSURVEY_DB: that
+    names the real database, whose records go out in exports."""
+    return Path(args.db) if args.db else paths.default_demo_db_path()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -62,6 +59,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(target.absolute())
         return EXIT_OK
     own = target.absolute() == paths.default_demo_db_path().absolute()
+    real = target.absolute() == paths.default_db_path().expanduser().absolute()
+    if real and not args.force:
+        raise RefusedError(
+            "{path} is the real database, whose records go out in exports; the demo goes into "
+            "a database of its own (leave out --db), or add --force",
+            path=target,
+        )
     with Workspace.open(target, create=True) as ws:
         if not (args.force or own):  # records tried out in the demo database are fine there
             check_demo_target(ws)  # refused: a database holding someone's own records
@@ -279,7 +283,11 @@ def cmd_records_set(args: argparse.Namespace) -> int:
 
 def cmd_records_duplicate(args: argparse.Namespace) -> int:
     with _open(args) as ws:
-        print(ws.duplicate(args.uuid).record.id)
+        saved = ws.duplicate(args.uuid)
+    print(saved.record.id)
+    if saved.dropped:  # the newest form version has no place for them: say so, as the app does
+        names = ", ".join(saved.dropped)
+        print(f"not copied (this form version no longer asks them): {names}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="make a demo database with realistic sample records (safe to run twice)",
         description="Adds sample records to a database of their own, fieldsurvey-demo.db in "
-        "the user data folder (or --db PATH / $FIELDSURVEY_DB), never to the real database "
+        "the user data folder (or --db PATH; never $FIELDSURVEY_DB), never to the real database "
         "by default. A database that holds records of its own is refused unless --force.",
     )
     demo.add_argument(

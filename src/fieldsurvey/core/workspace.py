@@ -378,6 +378,13 @@ class Workspace:
             )
         return ev
 
+    def _stored_code(self, code: str) -> str:
+        """*code* as the registry spells it (``sy-xp-001`` is ``SY-XP-001``); unknown codes
+        are left for the checks to refuse."""
+        with self.store.session(write=False) as s:
+            found = rec.get_village(session=s, code=code)
+        return found.code if found is not None else code
+
     def _village_of(self, form: Form, answers: dict[str, Any], village: str | None) -> str | None:
         """The village a record is filed under: the form's village answer, else *village*."""
         question = village_question(form)
@@ -453,7 +460,9 @@ class Workspace:
         )
         village = (village or "").strip() or None
         if village is not None:
+            village = self._stored_code(village)
             self._with_village(form, answers, village)
+        fill_defaults(form, answers)  # as the app's new record and a duplicate get them
         ev = self._check(form, answers, complete, lenient and not complete)
         code = self._village_of(form, ev.answers, village)
         with self.store.session() as s:

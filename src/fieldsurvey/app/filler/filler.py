@@ -34,6 +34,7 @@ from fieldsurvey.app.filler.question import QuestionWidget
 from fieldsurvey.app.filler.state import FillState
 from fieldsurvey.app.filler.sync import ViewSync
 from fieldsurvey.app.i18n import language, tr
+from fieldsurvey.app.ui import error_text
 from fieldsurvey.core.errors import FieldSurveyError
 from fieldsurvey.core.forms.model import Form
 from fieldsurvey.core.workspace import Workspace
@@ -278,8 +279,8 @@ class FormFiller(QWidget):
             if isinstance(exc, FieldSurveyError):
                 lines = exc.localized_details(language())
                 reason = exc.localized(language())
-            else:
-                lines, reason = [], str(exc)
+            else:  # a locked or full disk: plain words, not the driver's
+                lines, reason = [], error_text(exc)
             text = tr("Not saved: {reason}", reason=reason)
             self.banner.say("\n".join([text, *lines[:8]]), "error")
             return False

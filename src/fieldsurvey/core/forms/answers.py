@@ -62,7 +62,7 @@ INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
 
 
-def _exact_integer(raw: Any) -> int | None:
+def exact_integer(raw: Any) -> int | None:
     """The whole number *raw* holds exactly (a JSON integer, or digits as text), or None;
     going through a float would turn 9007199254740993 into 9007199254740992."""
     if isinstance(raw, int) and not isinstance(raw, bool):
@@ -81,7 +81,7 @@ def _exact_integer(raw: Any) -> int | None:
 
 
 def _integer(raw: Any) -> tuple[Any, str | None]:
-    exact = _exact_integer(raw)
+    exact = exact_integer(raw)
     if exact is None:
         value = _number(raw)
         if value is None or not value.is_integer():
@@ -96,7 +96,7 @@ def _decimal(raw: Any) -> tuple[Any, str | None]:
     value = _number(raw)
     if value is None:
         return None, "not_number"
-    exact = _exact_integer(raw) if isinstance(raw, int) else None
+    exact = exact_integer(raw) if isinstance(raw, int) else None
     if exact is not None and INT_MIN <= exact <= INT_MAX:
         return exact, None  # a whole number given as one stays exact
     return value, None

@@ -14,7 +14,7 @@ import re
 import uuid
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, col, select
 
@@ -452,7 +452,9 @@ def upsert_village(
         code = str(uuid.uuid4())
         changes.setdefault("provisional", True)
     code = village_code(code)
-    village = session.get(Village, code)
+    village = get_village(session=session, code=code)
+    if village is not None:
+        code = village.code  # the spelling stored before codes were upper-cased
     if village is None:
         village = Village(code=code, created_at=utc_now(), device_id=device_id, **changes)
         action = "village.add"
@@ -480,7 +482,15 @@ def _on_globe(value: float | None, bound: float) -> bool:
 
 
 def get_village(*, session: Session, code: str) -> Village | None:
-    return session.get(Village, code.strip())
+    """The village with *code*, whatever its case: codes are upper-cased on entry now, but a
+    database from before that may hold ``sy-x-001``, which ``SY-X-001`` must find, not copy."""
+    code = code.strip()
+    found = session.get(Village, code)
+    if found is None and code:
+        found = session.exec(
+            select(Village).where(func.upper(Village.code) == code.upper())
+        ).first()
+    return found
 
 
 def list_villages(

@@ -15,7 +15,7 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QWidget
 
 from fieldsurvey.app.filler.editors.base import EditorEnv, FieldEditor, LineEdit, LocalProblem
-from fieldsurvey.core.forms.answers import GROUPED
+from fieldsurvey.core.forms.answers import GROUPED, exact_integer
 from fieldsurvey.core.forms.model import Field
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９，．－＋　。", "0123456789,.-+ .")
@@ -125,12 +125,21 @@ class NumberEditor(FieldEditor):
             return
         self.set_local_problem(None)
         if value is not None and (self.integer or value.is_integer() and "." not in text):
-            self.emit_value(int(value))
+            exact = self._exact(text)  # 9007199254740993 must not pass through a float
+            self.emit_value(exact if exact is not None else int(value))
         else:
             self.emit_value(value)
 
+    @staticmethod
+    def _exact(text: str) -> int | None:
+        return exact_integer(normalise(text).replace(" ", ""))
+
     def show_value(self, value: Any) -> None:
-        if parse_number(self.edit.text(), integer=self.integer) == value and value is not None:
+        text = self.edit.text()
+        typed = self._exact(text) if isinstance(value, int) else None
+        if typed is None:
+            typed = parse_number(text, integer=self.integer)
+        if typed == value and value is not None:
             return  # keep "1,234" as typed when it already means the stored value
         self.edit.setText(format_number(value))
 
