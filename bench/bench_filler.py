@@ -31,6 +31,7 @@ from big_form import big_answers, write_big_form  # noqa: E402
 from common import report  # noqa: E402
 from fieldsurvey.app.filler import FormFiller  # noqa: E402
 from fieldsurvey.app.fonts import install_fonts  # noqa: E402
+from fieldsurvey.app.screenshots import quiet_platform_notes  # noqa: E402
 from fieldsurvey.core.workspace import Workspace  # noqa: E402
 
 SIZE = (1280, 800)
@@ -103,6 +104,7 @@ def keystrokes(
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
+    quiet_platform_notes()  # the off-screen platform's size-hint notes, once per window
     install_fonts(app)
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace.open(Path(tmp) / "bench.db")

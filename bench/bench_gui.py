@@ -25,6 +25,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from common import median_seconds, report  # noqa: E402
 from fieldsurvey.app.main import application  # noqa: E402
+from fieldsurvey.app.screenshots import quiet_platform_notes  # noqa: E402
 from fieldsurvey.app.views.villages import VillagesView  # noqa: E402
 from fieldsurvey.app.worker import worker  # noqa: E402
 from fieldsurvey.core.store.models import Record, Village  # noqa: E402
@@ -112,6 +113,7 @@ def floor_paint(app) -> None:
 
 def main() -> None:
     app = application()
+    quiet_platform_notes()  # the off-screen platform's size-hint notes, once per window
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace.open(Path(tmp) / "bench.db")
         try:
