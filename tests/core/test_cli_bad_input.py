@@ -22,14 +22,6 @@ from tests.conftest import REPO
 from tests.core.test_cli import run
 
 
-@pytest.fixture
-def db(tmp_path: Path, capsys) -> str:
-    path = str(tmp_path / "field.db")
-    assert main(["--db", path, "init", "--enumerator", "Wang Li"]) == EXIT_OK
-    capsys.readouterr()
-    return path
-
-
 def add(capsys, db: str, tmp_path: Path, text: str) -> tuple[int, str, str]:
     data = tmp_path / "answers.json"
     data.write_text(text, encoding="utf-8")

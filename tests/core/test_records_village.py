@@ -5,22 +5,12 @@ when the answers name another."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from fieldsurvey.cli import main
 from fieldsurvey.core.errors import EXIT_INVALID_DATA, EXIT_OK, InvalidDataError
 from fieldsurvey.core.workspace import Workspace
 from tests.core.test_cli import GOOD, add_profile, run
-
-
-@pytest.fixture
-def db(tmp_path: Path, capsys) -> str:
-    path = str(tmp_path / "field.db")
-    assert main(["--db", path, "init", "--enumerator", "Wang Li"]) == EXIT_OK
-    capsys.readouterr()
-    return path
 
 
 def show(capsys, db: str, uuid: str) -> dict:

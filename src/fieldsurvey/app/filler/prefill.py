@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fieldsurvey.app.filler.state import FillState, default_value
-from fieldsurvey.core.forms.answers import is_empty
+from fieldsurvey.app.filler.state import FillState
+from fieldsurvey.core.forms.answers import default_value, is_empty
 from fieldsurvey.core.forms.model import Field
 from fieldsurvey.core.workspace import fill_metadata
 

@@ -8,7 +8,6 @@ removing or moving a row never makes a widget show another row's answers.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import math
 import re
 import uuid
@@ -16,10 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from fieldsurvey.app.filler.context import AnswerContext
-from fieldsurvey.core.forms.answers import coerce, is_empty
+from fieldsurvey.core.forms.answers import coerce, default_value, is_empty
 from fieldsurvey.core.forms.evaluation import Evaluation, Problem, eval_value, evaluate
-from fieldsurvey.core.forms.expr import parse, to_boolean, to_number
-from fieldsurvey.core.forms.expr.context import MappingContext
+from fieldsurvey.core.forms.expr import to_boolean, to_number
 from fieldsurvey.core.forms.model import ROW_ID, Field, Form, Group, Repeat, pick
 from fieldsurvey.core.forms.plan import plan_for
 from fieldsurvey.core.i18n import tr as form_message
@@ -66,26 +64,6 @@ def referenced_names(form: Form) -> frozenset[str]:
         for text in (*node.labels.values(), *node.hints.values()):
             names.update(_REFERENCE.findall(text))
     return frozenset(names)
-
-
-def default_value(f: Field, now: dt.datetime | None = None, values: Row | None = None) -> Any:
-    """The stored value of *f*'s default: a literal, or an expression such as ``today()`` or
-    ``${username}`` (a dynamic default, read from *values*: the answers filled so far)."""
-    text = f.default.strip()
-    if not text or f.calculation is not None:
-        return None
-    if "(" in text or "${" in text:
-        try:
-            context = MappingContext(values=values or {}, clock=now or dt.datetime.now())
-            raw = parse(text).evaluate(context)
-        except Exception:  # a default is a convenience; a broken one must not stop the form
-            return None
-        if isinstance(raw, (dt.date, dt.datetime, dt.time)):
-            raw = raw.isoformat()
-    else:
-        raw = text
-    value, problem, _ = coerce(f, raw)
-    return None if problem else value
 
 
 class FillState:
