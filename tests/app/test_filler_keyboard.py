@@ -125,3 +125,28 @@ def test_a_final_record_being_edited_is_saved_not_saved_as_a_draft(make_filler, 
     f.top.edit.click()
     assert f.top.save.text() == "Save"  # it stays final when saved: "Save draft" misled
     assert "stays complete" in f.top.save.toolTip()
+
+
+def test_arrows_and_the_wheel_never_change_a_date(make_filler, qtbot):
+    """Down pressed out of habit to move on made 2026-11-29 into 2025-11-29, silently; the
+    mouse wheel scrolling the form over the field did the same."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    f = make_filler(form_id="village_profile")
+    date = editor(f, "survey_date")
+    before = f.answers()["survey_date"]
+    assert before  # today(), the form's default
+    date.setFocus()
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+        qtbot.keyClick(date, key)
+    qtbot.keyClick(date, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    centre = QPointF(date.rect().center())
+    wheel = QWheelEvent(centre, QPointF(date.mapToGlobal(QPoint(5, 5))), QPoint(0, 0),
+                        QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    QApplication.sendEvent(date, wheel)
+    assert f.answers()["survey_date"] == before
+    qtbot.keyClick(date, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert f.nav.currentRow() == 1 and f.answers()["survey_date"] == before

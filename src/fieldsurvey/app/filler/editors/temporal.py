@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime
-from PySide6.QtGui import QKeyEvent, QValidator
+from PySide6.QtGui import QKeyEvent, QValidator, QWheelEvent
 from PySide6.QtWidgets import QDateTimeEdit, QWidget
 
 from fieldsurvey.app.filler.editors.base import EditorEnv, FieldEditor, LineEdit, move_on
@@ -23,6 +23,9 @@ from fieldsurvey.core.forms.model import Field
 EMPTY = QDateTime(QDate(1900, 1, 1), QTime(0, 0))
 EMPTY_TEXT = "—"
 FORMATS = {"date": "yyyy-MM-dd", "dateTime": "yyyy-MM-dd HH:mm"}
+
+
+_STEP_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown})
 
 
 class _DateTimeEdit(QDateTimeEdit):
@@ -52,7 +55,15 @@ class _DateTimeEdit(QDateTimeEdit):
             event.accept()
             move_on(self)  # to the next question, not to this date's next part
             return
+        if event.key() in _STEP_KEYS:
+            # a date changes only by typing or the calendar: Down pressed to move on, out of
+            # habit, made 2026 into 2025 with nothing on the screen to say so
+            event.accept()
+            return
         super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
+        event.ignore()  # the wheel scrolls the form; it never changes a date it passes over
 
 
 class _OpenAtToday(QObject):
