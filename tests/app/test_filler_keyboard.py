@@ -150,3 +150,18 @@ def test_arrows_and_the_wheel_never_change_a_date(make_filler, qtbot):
     assert f.answers()["survey_date"] == before
     qtbot.keyClick(date, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert f.nav.currentRow() == 1 and f.answers()["survey_date"] == before
+
+
+def test_after_edit_the_text_boxes_look_typeable_again(make_filler, qtbot, filler_ws):
+    from fieldsurvey.core.demo import demo_id
+
+    def background(widget) -> tuple[int, int, int]:
+        colour = widget.grab().toImage().pixelColor(4, widget.height() - 4)
+        return colour.red(), colour.green(), colour.blue()
+
+    f = make_filler(form_id="village_profile", record_id=demo_id("profile/SY-SAN-001"))
+    name = editor(f, "respondent_name")
+    locked = background(name)
+    assert locked == (0xF1, 0xF1, 0xF1)  # greyed like the drop-downs
+    f.edit()
+    assert not name.isReadOnly() and background(name) != locked

@@ -374,5 +374,10 @@ class ViewSync(QObject):
         for w in self.widgets.values():
             if isinstance(w, QuestionWidget):
                 w.set_locked(locked)
+                # style sheets read ":read-only" when a widget is polished, not when it changes
+                for box in w.findChildren(QWidget):
+                    if box.property("readOnly") is not None:
+                        box.style().unpolish(box)
+                        box.style().polish(box)
             elif isinstance(w, RepeatWidget):
                 w.refresh_frames()
