@@ -202,3 +202,24 @@ def test_open_another_database_switches_the_window(window, workspace, demo_templ
     assert window.db_label.text() == "Database: other.db"
     assert workspace.store.closed
     window.ws.close()
+
+
+def test_opening_a_database_nobody_named_themselves_in_asks_who(window, tmp_path):
+    """`fieldsurvey init` makes a database with no enumerator; switching to it asks, as the
+    first run does, before any record can be saved by nobody."""
+    from fieldsurvey.app.dialogs.welcome import Welcome
+    from fieldsurvey.core.workspace import Workspace
+
+    office = tmp_path / "office.db"
+    with Workspace.open(office, create=True) as ws:
+        ws.initialise()
+    asked: list[str] = []
+    window.ask_welcome = lambda path: asked.append(path) or None  # Quit
+    before = window.ws
+    assert not window.switch_database(str(office))
+    assert window.ws is before and asked == [str(office)]
+    window.ask_welcome = lambda path: Welcome("Zhou Min", "Office PC", "en")
+    assert window.switch_database(str(office))
+    assert window.ws.enumerator == "Zhou Min"
+    assert "Zhou Min" in window.enumerator_label.text()
+    window.ws.close()

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from fieldsurvey import __version__
+from fieldsurvey.app.dialogs.welcome import Welcome, ask_welcome
 from fieldsurvey.app.exchange_support import export_module, not_exported_count
 from fieldsurvey.app.i18n import set_language, tr
 from fieldsurvey.app.icons import icon
 from fieldsurvey.app.navigation import OpenRequest
 from fieldsurvey.app.prefs import qsettings, set_ui_language
+from fieldsurvey.app.startup import name_enumerator
 from fieldsurvey.app.ui import error_text, show_error
 from fieldsurvey.app.views.exchange import ExchangeView
 from fieldsurvey.app.views.records import RecordsView
@@ -332,6 +334,10 @@ class MainWindow(QMainWindow):
         if path:
             self.switch_database(path)
 
+    @staticmethod
+    def ask_welcome(path: str) -> Welcome | None:
+        return ask_welcome(path)
+
     def switch_database(self, path: str) -> bool:
         try:
             ws = Workspace.open(path, create=False)
@@ -343,6 +349,9 @@ class MainWindow(QMainWindow):
             return False
         if not self._leave_record():
             ws.close()
+            return False
+        if not ws.enumerator.strip() and not name_enumerator(ws, path, self.ask_welcome):
+            ws.close()  # every record must say who entered it: asked as on a first run
             return False
         worker().wait()
         old, self.ws = self.ws, ws

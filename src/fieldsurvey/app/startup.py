@@ -96,7 +96,7 @@ def create_workspace(target: str | Path, welcome: Welcome) -> Workspace:
     return ws
 
 
-def _name_enumerator(
+def name_enumerator(
     ws: Workspace, target: str | Path, welcome: Callable[[str], Welcome | None]
 ) -> bool:
     """A database made on the command line (``init`` or ``demo``) may know no enumerator; every
@@ -131,7 +131,7 @@ def open_workspace(
             ws = Workspace.open(target, create=False)
             if not ws.form_defs():  # an empty database made elsewhere: load the forms
                 ws.initialise()
-            if not ws.enumerator.strip() and not _name_enumerator(ws, target, welcome):
+            if not ws.enumerator.strip() and not name_enumerator(ws, target, welcome):
                 ws.close()
                 return None
             return ws
