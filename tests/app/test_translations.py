@@ -60,3 +60,18 @@ def test_translations_keep_their_fields():
 
     wrong = [k for k, v in catalogue().items() if v and fields(k) != fields(v)]
     assert not wrong, "translations with different {fields}:\n" + "\n".join(wrong)
+
+
+def test_qt_own_words_follow_the_ui_language(qapp):
+    """OK in a message box, the file dialog and a text box's menu are Qt's own words."""
+    from PySide6.QtCore import QCoreApplication
+
+    from fieldsurvey.app.i18n import set_language
+
+    set_language("zh")
+    try:
+        assert QCoreApplication.translate("QPlatformTheme", "OK") == "确定"
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    finally:
+        set_language("en")
+    assert QCoreApplication.translate("QPlatformTheme", "OK") == "OK"

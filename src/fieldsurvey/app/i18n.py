@@ -28,6 +28,30 @@ def catalogue() -> dict[str, str]:
 
 def set_language(lang: str) -> None:
     _state["lang"] = lang if lang in LANGUAGES else "en"
+    install_qt_translations()
+
+
+_qt: dict[str, object] = {}
+
+
+def install_qt_translations() -> None:
+    """Qt's own words (OK and Cancel in message boxes, the file dialog, a text box's Cut and
+    Paste menu) in the UI language, from the translations PySide6 ships."""
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return  # installed by the app's start, once there is an application
+    old = _qt.pop("translator", None)
+    if old is not None:
+        app.removeTranslator(old)  # type: ignore[arg-type]
+    if _state["lang"] != "zh":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+        _qt["translator"] = translator
 
 
 def language() -> str:

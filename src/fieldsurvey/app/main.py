@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from fieldsurvey import paths
 from fieldsurvey.app.collector import install_collector
 from fieldsurvey.app.fonts import install_fonts
-from fieldsurvey.app.i18n import LANGUAGES, set_language, tr
+from fieldsurvey.app.i18n import LANGUAGES, install_qt_translations, set_language, tr
 from fieldsurvey.app.prefs import APPLICATION, ORGANISATION, set_ui_language, ui_language
 from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED
 from fieldsurvey.core.store.models import SETTING_LANGUAGE
@@ -28,6 +28,7 @@ def application() -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationDisplayName("FieldSurvey")
     install_collector(app)
+    install_qt_translations()
     if not app.property("fieldsurvey_fonts"):
         app.setProperty("fieldsurvey_fonts", install_fonts(app) or "none")
     return app

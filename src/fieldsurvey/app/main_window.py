@@ -150,7 +150,10 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self._action(tr("Recover unsaved work…"), self.offer_recovery))
         file_menu.addSeparator()
-        file_menu.addAction(self._action(tr("Quit"), self.close, QKeySequence.StandardKey.Quit))
+        quit_keys = QKeySequence(QKeySequence.StandardKey.Quit)
+        if quit_keys.isEmpty():  # Windows and some Linux desktops name no Quit key: Ctrl+Q
+            quit_keys = QKeySequence("Ctrl+Q")
+        file_menu.addAction(self._action(tr("Quit"), self.close, quit_keys))
         view_menu = self.menuBar().addMenu(tr("&View"))
         pages = (tr("Villages"), tr("Records"), tr("Exchange"), tr("Settings"))
         for index, text in enumerate(pages):
