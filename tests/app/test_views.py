@@ -225,3 +225,22 @@ def test_a_copy_from_an_older_form_version_says_what_it_left_behind(workspace, x
     page = RecordPage(workspace, request)
     qtbot.addWidget(page)
     assert "no longer asks them: owner" in page.filler.banner.text()
+
+
+def test_an_edited_complete_record_saved_with_problems_says_it_is_a_draft_again(workspace, qtbot):
+    from fieldsurvey.app.navigation import OpenRequest
+    from fieldsurvey.app.record_page import RecordPage
+
+    record = workspace.record(demo_id("profile/SY-SAN-001"))
+    page = RecordPage(workspace, OpenRequest(record.form_id, record.id, record.village_code))
+    qtbot.addWidget(page)
+    said: list[str] = []
+    page.status.connect(said.append)
+    page.filler.edit()
+    page.filler.go_to_section(1)
+    elderly = page.filler.question("pop_over_60").editor.edit
+    elderly.selectAll()
+    qtbot.keyClicks(elderly, "99999")  # more than live in the village
+    assert page.save_draft()
+    assert workspace.record(record.id).status == "draft"
+    assert "no longer complete" in said[-1] and "finalised again" in said[-1]

@@ -102,7 +102,15 @@ class RecordPage(QWidget):
 
     def _saved(self, record_id: str) -> None:
         self._forget_recovered(record_id)
-        self.status.emit(tr("Saved"))
+        if getattr(self.filler, "demoted", False):  # said where it is seen after Back too
+            self.status.emit(
+                tr(
+                    "Saved as a draft: the edited record has problems, so it is no longer "
+                    "complete and will not be exported until it is finalised again."
+                )
+            )
+        else:
+            self.status.emit(tr("Saved"))
         self.changed.emit()
 
     def _finalised(self, record_id: str) -> None:

@@ -103,6 +103,7 @@ class FormFiller(QWidget):
         self._issue_count = -1
         self._announced = False
         self._refused = False  # the banner says why finalising was refused: keep it current
+        self.demoted = False  # the last save turned a complete record back into a draft
         self._build()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -217,7 +218,8 @@ class FormFiller(QWidget):
         if not self._store(complete=keep_final):
             return False
         self._refused = False
-        if was_final and not keep_final:
+        self.demoted = was_final and not keep_final
+        if self.demoted:
             self.banner.say(tr("Saved as a draft: fix the problems, then finalise again."))
         else:
             self.banner.hide()
