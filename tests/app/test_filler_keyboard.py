@@ -74,7 +74,7 @@ def test_ctrl_pgdown_lands_in_the_first_question_of_the_next_section(make_filler
     qtbot.keyClick(consent, Qt.Key.Key_Space)
     qtbot.keyClick(consent, Qt.Key.Key_PageDown, CTRL)
     assert f.nav.currentRow() == 1
-    assert focused() is editor(f, "registered_pop")
+    assert focused() is _target(f, "registered_pop")
 
 
 def test_next_section_is_never_a_button_that_does_nothing(make_filler, qtbot):
@@ -165,3 +165,186 @@ def test_after_edit_the_text_boxes_look_typeable_again(make_filler, qtbot, fille
     assert locked == (0xF1, 0xF1, 0xF1)  # greyed like the drop-downs
     f.edit()
     assert not name.isReadOnly() and background(name) != locked
+
+
+# -- leaving the last question of a section ----------------------------------------------------
+# Tab and Enter from the last answer of a section went back up the page, to an earlier answer
+# with its text selected, so the next keys typed replaced it.
+
+POPULATION = [
+    ("registered_pop", "1000"),
+    ("resident_pop", "620"),
+    ("households", "300"),
+    ("resident_households", "210"),
+    ("pop_over_60", "150"),
+    ("left_behind_elderly", "40"),
+    ("left_behind_children", "20"),
+    ("outmigrant_workers", "100"),
+    ("returnees", "10"),
+    ("returnee_entrepreneurs", "3"),  # shown once there are returnees
+    ("new_villagers", "5"),
+]
+
+LAST_OF_EACH_SECTION = [
+    "consent",
+    "population_trend",
+    "leading_enterprise",
+    "eco_problems",
+    "water_supply",
+    "num_cooperatives",
+    "urban_partnership",
+    "photo_other",
+    "enumerator_remarks",
+]
+
+
+def _question_at(f, widget):
+    from fieldsurvey.app.filler.focus import question_of
+
+    return question_of(widget, f)
+
+
+def _target(f, path):
+    """The widget that takes the keys for *path*, without moving the cursor there."""
+    return f.question(path).editor.focus_target()
+
+
+def test_tab_from_the_last_question_goes_on_to_the_next_section_button(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    qtbot.keyClick(editor(f, "consent"), Qt.Key.Key_Space)
+    editor(f, "registered_pop")
+    for name, text in POPULATION:  # typed through, Enter after each
+        assert focused() is _target(f, name)
+        qtbot.keyClicks(focused(), text)
+        qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    trend = _target(f, "population_trend")
+    assert focused() is trend
+    qtbot.keyClick(trend, Qt.Key.Key_Down)
+    answers = f.answers()
+    assert answers["resident_pop"] == 620 and answers["population_trend"]
+    qtbot.keyClick(trend, Qt.Key.Key_Tab)
+    assert _question_at(f, focused()) is None  # not back up in the section
+    assert focused() is f.body.bottom.next
+    qtbot.keyClicks(focused(), "15")
+    assert f.answers() == answers  # nothing typed over
+    qtbot.keyClick(focused(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is trend  # and Shift+Tab comes back to where it left
+
+
+def test_no_section_tabs_back_up_from_its_last_question(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    qtbot.keyClick(editor(f, "consent"), Qt.Key.Key_Space)
+    for index, name in enumerate(LAST_OF_EACH_SECTION):
+        last = editor(f, name)
+        buttons = getattr(f.question(name).editor, "buttons", [])
+        if buttons:  # a box per choice: the last box
+            last = buttons[-1]
+            last.setFocus(Qt.FocusReason.OtherFocusReason)
+        assert f.nav.currentRow() == index
+        answers = f.answers()
+        multiline = name == "enumerator_remarks"  # where Enter starts a new line
+        for key in (Qt.Key.Key_Tab,) if multiline else (Qt.Key.Key_Tab, Qt.Key.Key_Return):
+            last.setFocus(Qt.FocusReason.OtherFocusReason)
+            qtbot.keyClick(last, key)
+            landed = focused()
+            assert _question_at(f, landed) is None, (name, key, landed)
+            bottom = f.body.bottom
+            assert landed is (bottom.next if bottom.next.isEnabled() else bottom.previous)
+            qtbot.keyClicks(landed, "7")
+            assert f.answers() == answers, (name, key)
+
+
+def test_shift_tab_from_the_first_question_goes_to_the_section_list(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    qtbot.keyClick(editor(f, "consent"), Qt.Key.Key_Space)
+    first = editor(f, "registered_pop")
+    qtbot.keyClicks(first, "1000")
+    qtbot.keyClick(first, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is f.nav and f.nav.currentRow() == 1
+    qtbot.keyClick(f.nav, Qt.Key.Key_Tab)
+    assert focused() is first
+
+
+def test_enter_on_the_last_field_of_the_last_row_does_not_go_back_up(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    qtbot.keyClick(editor(f, "consent"), Qt.Key.Key_Space)
+    count = editor(f, "num_cooperatives")
+    qtbot.keyClicks(count, "2")
+    qtbot.keyClick(count, Qt.Key.Key_Return)
+    for row in (1, 2):
+        name = _target(f, f"cooperative[{row}]/coop_name")
+        assert focused() is name
+        qtbot.keyClicks(name, f"Coop {row}")
+        qtbot.keyClick(name, Qt.Key.Key_Return)
+        kind = _target(f, f"cooperative[{row}]/coop_type")
+        assert focused() is kind
+        qtbot.keyClick(kind, Qt.Key.Key_Down)
+        qtbot.keyClick(kind, Qt.Key.Key_Tab)
+        for field, text in (
+            ("coop_members", "30"),
+            ("coop_founded", "2010"),
+            ("coop_turnover", "120"),
+        ):
+            assert focused() is _target(f, f"cooperative[{row}]/{field}")
+            qtbot.keyClicks(focused(), text)
+            qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    answers = f.answers()
+    assert [r["coop_turnover"] for r in answers["cooperative"]] == [120, 120]
+    assert _question_at(f, focused()) is None
+    assert focused() is f.body.bottom.next
+    qtbot.keyClicks(focused(), "9")
+    assert f.answers() == answers
+
+
+def test_enter_in_a_drop_down_moves_to_the_next_question(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    role = editor(f, "respondent_role")
+    qtbot.keyClick(role, Qt.Key.Key_Down)
+    qtbot.keyClick(role, Qt.Key.Key_Return)
+    assert f.answers()["respondent_role"] == "party_secretary"
+    assert focused() is _target(f, "respondent_phone")
+
+
+def test_enter_in_a_check_box_moves_to_the_next_question(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    qtbot.keyClick(editor(f, "consent"), Qt.Key.Key_Space)
+    boxes = f.question("main_industries").editor.buttons
+    assert len(boxes) == 13
+    qtbot.keyClick(editor(f, "main_industries"), Qt.Key.Key_Space)  # Space still ticks
+    assert f.answers()["main_industries"] == ["tea"]
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    assert focused() is _target(f, "tea_area")  # the question tea brought up
+    boxes[4].setFocus(Qt.FocusReason.TabFocusReason)  # and from any box of the question
+    qtbot.keyClick(boxes[4], Qt.Key.Key_Return)
+    assert focused() is _target(f, "tea_area")
+    assert f.answers()["main_industries"] == ["tea"]
+    consent = editor(f, "consent")  # a single box, the last of its section
+    qtbot.keyClick(consent, Qt.Key.Key_Return)
+    assert f.answers()["consent"] == "OK"
+    assert focused() is f.body.bottom.next
+
+
+def test_enter_in_radio_buttons_moves_to_the_next_question(make_filler, qtbot):
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    qtbot.keyClick(editor(f, "consent"), Qt.Key.Key_Space)
+    first = editor(f, "traditional_village")
+    qtbot.keyClick(first, Qt.Key.Key_Space)
+    qtbot.keyClick(first, Qt.Key.Key_Return)  # past the other buttons and "clear"
+    assert f.answers()["traditional_village"] == "national"
+    batch = _target(f, "traditional_village_batch")  # brought up by the answer
+    assert focused() is batch
+    qtbot.keyClick(batch, Qt.Key.Key_Return)
+    assert focused() is _target(f, "historic_buildings")
+
+
+def test_enter_on_next_section_goes_on_to_its_first_question(make_filler, qtbot):
+    """Filling by Enter alone: the last answer's Enter stops at Next section, the next Enter
+    goes to the next section's first question."""
+    f = make_filler(form_id="village_profile", village_code="SY-SAN-001")
+    consent = editor(f, "consent")
+    qtbot.keyClick(consent, Qt.Key.Key_Space)
+    qtbot.keyClick(consent, Qt.Key.Key_Return)
+    assert focused() is f.body.bottom.next
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    assert f.nav.currentRow() == 1
+    assert focused() is _target(f, "registered_pop")

@@ -3,10 +3,11 @@ buttons that step between sections. It shows; the filler around it decides and s
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QApplication, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from fieldsurvey.app.filler.chrome import BottomBar
+from fieldsurvey.app.filler.focus import beyond, tab_stops, takes_tab
 from fieldsurvey.app.filler.navigation import SectionList
 from fieldsurvey.app.filler.problems_panel import ProblemsPanel
 from fieldsurvey.app.filler.question import QuestionWidget
@@ -99,12 +100,14 @@ class FormBody(QWidget):
         old = self.stack.currentWidget()
         focus = QApplication.focusWidget()
         typing = old is not None and focus is not None and old.isAncestorOf(focus)
+        stepping = focus is not None and focus in (self.bottom.previous, self.bottom.next)
         self.current = index
         self.pages[index].ensure_built()
         self.stack.setCurrentIndex(index)
-        if typing and not self.pages[index].focus_first():
-            # Ctrl+PgDown from a question: on to the next page's first question, else
-            # the section list, so the filler's shortcuts keep working
+        # Ctrl+PgDown from a question, or Next section pressed: on to the page's first
+        # question; from a question, else to the section list, so the shortcuts keep working
+        entered = (typing or stepping) and self.pages[index].focus_first()
+        if typing and not entered:
             self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.bottom.position.setText(
             tr("Section {n} of {count}", n=index + 1, count=len(self.pages))
@@ -147,6 +150,52 @@ class FormBody(QWidget):
     def chain_focus(self) -> None:
         for page in self.pages:
             page.chain_focus()
+
+    # -- Tab and Enter ---------------------------------------------------------------------
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt override)
+        """Tab, Shift+Tab and Enter (which comes here through ``move_on``) in document order:
+        the section list, the page's answers, Next section, Previous section, the problems
+        list; past either end, out of the body along the window's focus chain. Never along the
+        chain inside the body, where the questions lie in the order they were made."""
+        focus = QApplication.focusWidget()
+        target = self._neighbour(focus, forward) if focus is not None else None
+        if target is None:
+            return super().focusNextPrevChild(forward)
+        target.setFocus(
+            Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+        )
+        return True
+
+    def _neighbour(self, focus: QWidget, forward: bool) -> QWidget | None:
+        """Where Tab (*forward*) or Shift+Tab goes from *focus*; None when it is not the
+        body's to say."""
+        page = self.pages[self.current] if self.current >= 0 else None
+        stops = tab_stops(page.inner) if page is not None and page.built else []
+        ring = [self.nav, *stops, self.bottom.next, self.bottom.previous, self.panel.list]
+        here = next((i for i, w in enumerate(ring) if w is focus), None)
+        if here is not None:
+            ahead = ring[here + 1 :] if forward else ring[:here][::-1]
+        elif page is not None and (focus is page or page.isAncestorOf(focus)):
+            # not a stop: a question's title, a calculated value, the page itself
+            cut = 1 + self._stops_above(page, stops, focus)
+            ahead = ring[cut:] if forward else ring[:cut][::-1]
+        else:
+            return None
+        return next((w for w in ahead if takes_tab(w)), None) or beyond(self, focus, forward)
+
+    @staticmethod
+    def _stops_above(page: SectionPage, stops: list[QWidget], focus: QWidget) -> int:
+        """How many of *stops* come before *focus*, which is on the page but no stop: as
+        many as lie above it."""
+        if not page.inner.isAncestorOf(focus):
+            return 0
+
+        def top(widget: QWidget) -> int:
+            return widget.mapTo(page.inner, QPoint(0, 0)).y()
+
+        mark = top(focus)
+        below = (i for i, w in enumerate(stops) if w.isVisible() and top(w) > mark)
+        return next(below, len(stops))
 
     # -- showing the evaluation ------------------------------------------------------------
     def show_issues(self, issues: list[Issue]) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldsurvey.app.filler.editors.base import Combo
+from fieldsurvey.app.filler.editors.base import Combo, is_enter
 from fieldsurvey.app.i18n import tr
 
 SAVE_KEYS = "Ctrl+S"
@@ -146,3 +146,13 @@ class BottomBar(QFrame):
         row.addWidget(self.position)
         row.addStretch(1)
         row.addWidget(self.next)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Enter presses the section button it is on, as Space does: filling by Enter alone,
+        the last answer's Enter stops at Next section and the next one goes on."""
+        focus = self.focusWidget()
+        if is_enter(event) and focus in (self.previous, self.next) and focus.hasFocus():
+            event.accept()
+            focus.click()  # type: ignore[union-attr]
+            return
+        super().keyPressEvent(event)

@@ -24,6 +24,16 @@ LocalProblem = tuple[str, dict[str, Any]]  # (core message key, fields)
 SKIPPED_BY_ENTER = "fieldsurveySkippedByEnter"  # a widget property: Tab stops here, Enter not
 
 
+MAX_STOPS_IN_AN_ANSWER = 200  # check boxes of one question, and then some
+
+
+def is_enter(event: QKeyEvent) -> bool:
+    """Return or Enter, alone (the keypad's Enter counts)."""
+    return event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+        event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    )
+
+
 def move_on(widget: QWidget) -> None:
     """Enter: on to the next answer in the page's Tab order, as on paper.
 
@@ -36,6 +46,18 @@ def move_on(widget: QWidget) -> None:
         if current is None or not current.property(SKIPPED_BY_ENTER):
             return
         QWidget.focusNextPrevChild(current, True)
+
+
+def move_past(widget: QWidget) -> None:
+    """Enter in an answer of several stops, a box per choice: on to the next question, past
+    the rest of *widget*'s boxes."""
+    for _ in range(MAX_STOPS_IN_AN_ANSWER):
+        current = QApplication.focusWidget()
+        if current is None or not widget.isAncestorOf(current):
+            return
+        move_on(current)
+        if QApplication.focusWidget() is current:  # nowhere to go
+            return
 
 
 @dataclass
@@ -84,6 +106,15 @@ class FieldEditor(QWidget):
     def focus_target(self) -> QWidget:
         return self
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Enter that the widget with the focus left alone (a drop-down, a check box or radio
+        button, a button) moves on to the next question, as it does from a text box."""
+        if is_enter(event):
+            event.accept()
+            move_past(self)
+            return
+        super().keyPressEvent(event)
+
     # -- helpers for subclasses ------------------------------------------------------------
     @contextmanager
     def quiet(self) -> Iterator[None]:
@@ -108,9 +139,7 @@ class LineEdit(QLineEdit):
     """A single-line entry where Enter moves on to the next field, as on paper."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ):
+        if is_enter(event):
             event.accept()
             move_on(self)
             return
