@@ -403,20 +403,7 @@ class Workspace:
         if isinstance(answer, str):
             answer = answer.strip()
         if is_empty(answer):
-            answers[question.name] = village
-            clist = form.choice_list(question)
-            choice = clist.get(village) if clist else None
-            refs = question.choice_filter.references if question.choice_filter else frozenset()
-            for ref in sorted(refs):
-                parent = form.nodes.get(ref)
-                if (
-                    choice is not None
-                    and isinstance(parent, Field)
-                    and parent.repeat is None
-                    and is_empty(answers.get(ref))
-                    and choice.extra.get(ref)
-                ):
-                    answers[ref] = choice.extra[ref]
+            fill_village(form, answers, village)
         elif str(answer) != village:
             raise InvalidDataError(
                 "{count} problem(s); nothing was saved",
@@ -640,6 +627,29 @@ def village_question(form: Form) -> Field | None:
         ),
         None,
     )
+
+
+def fill_village(form: Form, answers: dict[str, Any], village: str) -> None:
+    """Put *village* into the form's empty village question, and fill the empty questions its
+    choice filter reads (the township) from the village's registry row: the cascading-select
+    pattern, so the village is among the choices it filters. *answers* is changed in place."""
+    question = village_question(form)
+    if question is None or not is_empty(answers.get(question.name)):
+        return
+    answers[question.name] = village
+    clist = form.choice_list(question)
+    choice = clist.get(village) if clist else None
+    if choice is None or question.choice_filter is None:
+        return
+    for ref in sorted(question.choice_filter.references):
+        parent = form.nodes.get(ref)
+        if (
+            isinstance(parent, Field)
+            and parent.repeat is None
+            and is_empty(answers.get(ref))
+            and choice.extra.get(ref)
+        ):
+            answers[ref] = choice.extra[ref]
 
 
 def fill_defaults(form: Form, answers: dict[str, Any], now: dt.datetime | None = None) -> None:

@@ -83,13 +83,7 @@ class FormFiller(QWidget):
         village = village_code or (record.village_code if record else None)
         self.state = FillState(self.form, start, first_language(self.form, form_lang))
         if record is None:
-            prefill(
-                self.state,
-                village,
-                keep=set(start),
-                enumerator=ws.enumerator,
-                device=ws.device_id,
-            )
+            prefill(self.state, village, enumerator=ws.enumerator, device=ws.device_id)
         self.env = EditorEnv(
             self.form, self.state.lang, media_root(ws) / self.record_id, self.record_id
         )

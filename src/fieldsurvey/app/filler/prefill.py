@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from fieldsurvey.app.filler.state import FillState
-from fieldsurvey.core.forms.answers import default_value, is_empty
-from fieldsurvey.core.forms.model import Field
-from fieldsurvey.core.workspace import fill_metadata
+from fieldsurvey.core.workspace import fill_defaults, fill_metadata, fill_village
 
 
 def prefill(
     state: FillState,
     village: str | None,
     *,
-    keep: set[str],
     enumerator: str = "",
     device: str = "",
 ) -> None:
-    """Fill metadata, defaults and *village* into answers not in *keep* (those given by the
-    caller).
+    """Fill metadata, defaults and *village* into the answers left empty by the caller (the
+    copy a duplicate starts with, or recovered work).
 
     Metadata (username, deviceid, start, today) comes first, as ODK fills it when a form is
     opened, so a default such as ``${username}`` gives the enumerator's name without typing.
@@ -27,28 +24,9 @@ def prefill(
     pattern, so the chosen village is on offer."""
     answers = state.answers
     fill_metadata(state.form, answers, enumerator=enumerator, device=device)
-    for f in state.form.fields():
-        if f.repeat is None and f.has_answer and f.name not in keep:
-            value = default_value(f, values=answers)
-            if value is not None:
-                answers[f.name] = value
+    fill_defaults(state.form, answers)
     if village:
-        for f in state.form.fields():
-            if f.kind == "select_one_from_file" and f.repeat is None and f.name not in keep:
-                clist = state.form.choice_list(f)
-                choice = clist.get(village) if clist else None
-                if choice is None:
-                    continue
-                answers[f.name] = village
-                for ref in sorted(f.choice_filter.references if f.choice_filter else ()):
-                    parent = state.plan.fields.get(ref)
-                    if (
-                        isinstance(parent, Field)
-                        and parent.repeat is None
-                        and is_empty(answers.get(ref))
-                        and choice.extra.get(ref)
-                    ):
-                        answers[ref] = choice.extra[ref]
+        fill_village(state.form, answers, village)
     state.evaluate()
     if state.sync_repeat_counts():
         state.evaluate()
