@@ -28,7 +28,7 @@ from fieldsurvey.core.exchange import (
     export_package,
     pending_export_count,
 )
-from fieldsurvey.core.exchange.atomic import AtomicFile, TargetExists, atomic_output
+from fieldsurvey.core.exchange.atomic import AtomicFile, TargetExists
 from fieldsurvey.core.exchange.payload import Payload
 from fieldsurvey.core.store.models import Export
 from fieldsurvey.core.workspace import Workspace
@@ -135,19 +135,23 @@ def test_atomic_output_without_hard_links(tmp_path, monkeypatch, overwrite) -> N
 
     monkeypatch.setattr(atomic.os, "link", no_links)
     target = tmp_path / "pkg.zip"
-    with atomic_output(target, overwrite=overwrite) as fh:
-        fh.write(b"first")
+    _write(target, b"first", overwrite=overwrite)
     assert target.read_bytes() == b"first"
     if overwrite:
-        with atomic_output(target, overwrite=True) as fh:
-            fh.write(b"second")
+        _write(target, b"second", overwrite=True)
         assert target.read_bytes() == b"second"
     else:
         with pytest.raises(TargetExists):
-            with atomic_output(target, overwrite=False) as fh:
-                fh.write(b"second")
+            _write(target, b"second", overwrite=False)
         assert target.read_bytes() == b"first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg.zip"]
+
+
+def _write(target: Path, data: bytes, *, overwrite: bool) -> None:
+    with AtomicFile(target, overwrite=overwrite) as dest:
+        dest.fh.write(data)
+        dest.commit()
+        dest.release()
 
 
 def test_atomic_file_without_overwrite_leaves_one_name(tmp_path) -> None:
@@ -241,6 +245,29 @@ def test_a_failure_to_remember_takes_the_package_away(ws, usb, monkeypatch) -> N
     with pytest.raises(export.ExportCancelled):
         export_package(ws, ExportOptions(out=usb / "pkg.zip"))
     assert list(usb.iterdir()) == [] and remembered(ws) == 0
+
+
+def test_a_failure_to_remember_puts_back_the_package_it_was_to_replace(
+    ws, usb, monkeypatch
+) -> None:
+    """Replacing was agreed to for a package that is then on the disk; if remembering the export
+    fails, the old package must not be lost with the new one."""
+    target = usb / "pkg.zip"
+    target.write_bytes(OTHER_LAPTOP)
+    real_commit = AtomicFile.commit
+
+    def commit_then_fail(self) -> None:
+        real_commit(self)
+        raise OSError(errno.ENOSPC, "No space left on device")  # the database's commit
+
+    monkeypatch.setattr(AtomicFile, "commit", commit_then_fail)
+    with pytest.raises(export.ExportFailed):
+        export_package(ws, ExportOptions(out=target, overwrite=True))
+    assert target.read_bytes() == OTHER_LAPTOP and remembered(ws) == 0
+    assert [p.name for p in usb.iterdir()] == ["pkg.zip"]  # no partial, no stepped-aside copy
+    monkeypatch.setattr(AtomicFile, "commit", real_commit)
+    export_package(ws, ExportOptions(out=target, overwrite=True))
+    assert zipfile.is_zipfile(target) and [p.name for p in usb.iterdir()] == ["pkg.zip"]
 
 
 @pytest.mark.skipif(os.name != "posix", reason="a real SIGINT to this process")

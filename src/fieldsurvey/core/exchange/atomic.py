@@ -104,6 +104,7 @@ class AtomicFile:
         self.partial = partial_path(self.target)
         self.fh = _open_partial(self.partial)
         self.committed = False
+        self.replaced: Path | None = None  # the file *target* named before, kept until release
 
     def seal(self) -> None:
         """Flush the bytes to the disk and close the file (once)."""
@@ -117,9 +118,38 @@ class AtomicFile:
         """Seal the partial and put it in the target's place (``TargetExists`` when the name
         is taken and overwrite was not asked for; the partial is then left for ``discard``)."""
         self.seal()
-        _place(self.partial, self.target, overwrite=self.overwrite)
+        if self.overwrite and os.path.lexists(self.target):
+            # the old file steps aside rather than being overwritten, so that undo() can put
+            # it back if what this commit goes with (the export's record) fails
+            self.replaced = self.target.with_name(
+                f".{self.target.name}.replaced-{secrets.token_hex(4)}"
+            )
+            os.rename(self.target, self.replaced)
+        try:
+            _place(self.partial, self.target, overwrite=self.overwrite)
+        except BaseException:
+            self._restore()
+            raise
         self.committed = True
         _fsync_dir(self.target.parent)
+
+    def undo(self) -> None:
+        """Take a committed target away again, and put back the file it replaced."""
+        if self.committed:
+            self.target.unlink(missing_ok=True)
+            self.committed = False
+        self._restore()
+
+    def release(self) -> None:
+        """The commit stands: the file it replaced goes for good."""
+        if self.replaced is not None:
+            self.replaced.unlink(missing_ok=True)
+            self.replaced = None
+
+    def _restore(self) -> None:
+        if self.replaced is not None:
+            os.replace(self.replaced, self.target)
+            self.replaced = None
 
     def discard(self) -> None:
         """Remove the partial; a committed target is left alone."""
@@ -143,14 +173,6 @@ class AtomicFile:
 
 
 @contextmanager
-def atomic_output(target: Path, *, overwrite: bool = True) -> Iterator[BinaryIO]:
-    """Yield a binary file; on a clean exit it becomes *target*, otherwise it disappears."""
-    with AtomicFile(target, overwrite=overwrite) as out:
-        yield out.fh
-        out.commit()
-
-
-@contextmanager
 def interrupts_deferred() -> Iterator[None]:
     """Hold Ctrl-C back for a short step that must happen whole (a package put in place and
     remembered): a Ctrl-C that arrives during it is too late to cancel, and the step finishes.
@@ -162,8 +184,7 @@ def interrupts_deferred() -> Iterator[None]:
     ):
         yield
         return
-    late: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: late.append(signum))
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:

@@ -201,9 +201,9 @@ def _place_and_remember(ws: Workspace, dest: AtomicFile, export: Export, sel: Se
                 s.flush()  # the rows are written (or refused) before the file is placed
                 dest.commit()
         except BaseException:
-            if dest.committed:
-                dest.target.unlink(missing_ok=True)
+            dest.undo()  # no package, and the one it was to replace is back
             raise
+        dest.release()
 
 
 class _Steps:
