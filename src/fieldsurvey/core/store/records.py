@@ -487,9 +487,20 @@ def get_village(*, session: Session, code: str) -> Village | None:
     code = code.strip()
     found = session.get(Village, code)
     if found is None and code:
-        found = session.exec(
-            select(Village).where(func.upper(Village.code) == code.upper())
-        ).first()
+        legacy = _legacy_codes(session).get(code.upper())
+        found = session.get(Village, legacy) if legacy else None
+    return found
+
+
+def _legacy_codes(session: Session) -> dict[str, str]:
+    """Codes stored before codes were upper-cased, by their upper-case spelling: read once per
+    session (an import looks up every row), and usually empty. Codes added since are upper
+    case, so the map stays true for the session."""
+    found = session.info.get("legacy_village_codes")
+    if found is None:
+        query = select(Village.code).where(col(Village.code) != func.upper(col(Village.code)))
+        found = {c.upper(): c for c in session.exec(query).all()}
+        session.info["legacy_village_codes"] = found
     return found
 
 

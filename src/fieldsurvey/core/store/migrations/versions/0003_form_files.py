@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-12-05
+Create Date: 2026-11-29
 
 Written by hand and kept dialect-neutral, like 0001. Forms added before this revision have no
 files here and resolve them as they did then.
