@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         if not self._leave_record():
             ws.close()
             return False
-        if not ws.enumerator.strip() and not name_enumerator(ws, path, self.ask_welcome):
+        if not name_enumerator(ws, path, self.ask_welcome):
             ws.close()  # every record must say who entered it: asked as on a first run
             return False
         worker().wait()

@@ -102,7 +102,7 @@ class RecordPage(QWidget):
 
     def _saved(self, record_id: str) -> None:
         self._forget_recovered(record_id)
-        if getattr(self.filler, "demoted", False):  # said where it is seen after Back too
+        if self.filler.demoted:  # said where it is seen after Back too
             self.status.emit(
                 tr(
                     "Saved as a draft: the edited record has problems, so it is no longer "

@@ -100,7 +100,10 @@ def name_enumerator(
     ws: Workspace, target: str | Path, welcome: Callable[[str], Welcome | None]
 ) -> bool:
     """A database made on the command line (``init`` or ``demo``) may know no enumerator; every
-    record must say who entered it, so the welcome asks once, as on a first run."""
+    record must say who entered it, so the welcome asks once, as on a first run. True when
+    the database knows its enumerator, already or now."""
+    if ws.enumerator.strip():
+        return True
     answers = welcome(str(target))
     if answers is None:
         return False
@@ -131,7 +134,7 @@ def open_workspace(
             ws = Workspace.open(target, create=False)
             if not ws.form_defs():  # an empty database made elsewhere: load the forms
                 ws.initialise()
-            if not ws.enumerator.strip() and not name_enumerator(ws, target, welcome):
+            if not name_enumerator(ws, target, welcome):
                 ws.close()
                 return None
             return ws

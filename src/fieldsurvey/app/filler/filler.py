@@ -35,7 +35,6 @@ from fieldsurvey.app.filler.state import FillState
 from fieldsurvey.app.filler.sync import ViewSync
 from fieldsurvey.app.i18n import language, tr
 from fieldsurvey.app.ui import error_text
-from fieldsurvey.core.errors import FieldSurveyError
 from fieldsurvey.core.forms.model import Form
 from fieldsurvey.core.workspace import Workspace
 
@@ -272,13 +271,8 @@ class FormFiller(QWidget):
         except Exception as exc:
             self._unautosaved = True
             self._flush_quietly()  # whatever the store refused, the work itself is kept
-            if isinstance(exc, FieldSurveyError):
-                lines = exc.localized_details(language())
-                reason = exc.localized(language())
-            else:  # a locked or full disk: plain words, not the driver's
-                lines, reason = [], error_text(exc)
-            text = tr("Not saved: {reason}", reason=reason)
-            self.banner.say("\n".join([text, *lines[:8]]), "error")
+            # the core's reason with its details, or a locked or full disk in plain words
+            self.banner.say(tr("Not saved: {reason}", reason=error_text(exc)), "error")
             return False
         self.status = saved.record.status
         self.top.show_saving(final=self.status != DRAFT)

@@ -18,13 +18,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLineEdit, QWidget
 
+from fieldsurvey.app.filler.focus import tab_stops, takes_tab
 from fieldsurvey.core.forms.model import Choice, Field, Form, pick
 
 LocalProblem = tuple[str, dict[str, Any]]  # (core message key, fields)
 SKIPPED_BY_ENTER = "fieldsurveySkippedByEnter"  # a widget property: Tab stops here, Enter not
-
-
-MAX_STOPS_IN_AN_ANSWER = 200  # check boxes of one question, and then some
 
 
 def is_enter(event: QKeyEvent) -> bool:
@@ -50,14 +48,11 @@ def move_on(widget: QWidget) -> None:
 
 def move_past(widget: QWidget) -> None:
     """Enter in an answer of several stops, a box per choice: on to the next question, past
-    the rest of *widget*'s boxes."""
-    for _ in range(MAX_STOPS_IN_AN_ANSWER):
-        current = QApplication.focusWidget()
-        if current is None or not widget.isAncestorOf(current):
-            return
-        move_on(current)
-        if QApplication.focusWidget() is current:  # nowhere to go
-            return
+    the rest of *widget*'s boxes (from its last box, one step on)."""
+    boxes = [w for w in tab_stops(widget) if takes_tab(w)]
+    if boxes and QApplication.focusWidget() is not boxes[-1]:
+        boxes[-1].setFocus(Qt.FocusReason.OtherFocusReason)
+    move_on(QApplication.focusWidget() or widget)
 
 
 @dataclass
