@@ -92,7 +92,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 ws, options, progress=_progress() if sys.stderr.isatty() else None
             )
     except PackageExists as exc:
-        exc.details.append("give another file name, or add --overwrite to replace it")
+        exc.lines.append("give another file name, or add --overwrite to replace it")
         raise
     except KeyboardInterrupt:  # before the export started (it cancels its own Ctrl-C)
         if result is None:

@@ -78,8 +78,12 @@ class FieldSurveyError(Exception):
         self.params = params
         self.message = _render(message, params, "en")
         super().__init__(self.message)
-        self._details = list(details or [])
-        self.details = [str(d) for d in self._details]
+        self.lines: list[str | Phrase] = list(details or [])  # each a Phrase or plain text
+
+    @property
+    def details(self) -> list[str]:
+        """The detail lines in English (append to ``lines``, which every language reads)."""
+        return [str(d) for d in self.lines]
 
     def localized(self, lang: str) -> str:
         """The message in *lang* ("en" or "zh"; English for any other)."""
@@ -87,7 +91,7 @@ class FieldSurveyError(Exception):
 
     def localized_details(self, lang: str) -> list[str]:
         """The detail lines in *lang*; lines given as plain text stay as they are."""
-        return [d.localized(lang) if isinstance(d, Phrase) else d for d in self._details]
+        return [d.localized(lang) if isinstance(d, Phrase) else d for d in self.lines]
 
 
 class UsageError(FieldSurveyError):

@@ -389,11 +389,6 @@ def form_ids(*, session: Session) -> list[str]:
 # -- copying a record ---------------------------------------------------------------------
 
 
-def copyable_answers(form: Form, answers: dict[str, Any]) -> dict[str, Any]:
-    """Answers for a new record that starts as a copy of another (see ``copy_answers``)."""
-    return copy_answers(form, answers)[0]
-
-
 def copy_answers(form: Form, answers: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
     """Answers for a new record that starts as a copy of another, and the names of those left
     behind because *form* has no place for them.

@@ -306,7 +306,7 @@ class Workspace:
 
         The code is upper-cased and must be a registry-style code; the township must be one the
         forms' township lists or the registry know, by code or by its Chinese name."""
-        townships = self._form_townships()
+        townships = self._form_townships() if township.strip() else {}  # parses the forms
         with self.store.session() as s:
             village = queries.add_village(
                 session=s,

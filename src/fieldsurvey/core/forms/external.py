@@ -12,6 +12,8 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from fieldsurvey.core.forms.model import Choice
 from fieldsurvey.core.forms.types import split_header
 
@@ -82,7 +84,7 @@ def choices_from_csv(text: str) -> list[Choice]:
         keys = [key for key, _, _ in parsed]
         if "name" not in keys:
             raise ChoiceFileError(["row 1: no 'name' column (the choice codes)"])
-        name_col = f"column '{header[keys.index('name')].strip()}' ({_letter(keys.index('name'))})"
+        name_col = f"column '{header[keys.index('name')].strip()}' ({get_column_letter(keys.index('name') + 1)})"
         out: list[Choice] = []
         seen: dict[str, int] = {}
         for values in reader:
@@ -128,17 +130,7 @@ def undecodable_at(exc: UnicodeDecodeError) -> str:
     index = max(index, 0)
     header = rows[0] if rows and row > 1 else []
     named = f"'{header[index].strip()}' " if index < len(header) else ""
-    return f"row {row}, column {named}({_letter(index)})"
-
-
-def _letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: the column letter a spreadsheet shows for the CSV."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    return f"row {row}, column {named}({get_column_letter(index + 1)})"
 
 
 def files_beside(form_path: Path) -> ExternalChoices:
