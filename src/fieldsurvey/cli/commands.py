@@ -14,9 +14,9 @@ from pathlib import Path
 from fieldsurvey import paths
 from fieldsurvey.cli import app_commands, exchange_commands
 from fieldsurvey.cli.desktop import has_display, run_desktop
-from fieldsurvey.cli.output import count, print_json, print_table
+from fieldsurvey.cli.output import print_json, print_table
 from fieldsurvey.cli.records_view import record_json, revision_json, show_record
-from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED, Phrase, RefusedError, UsageError
+from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED, Phrase, RefusedError, UsageError, count
 from fieldsurvey.core.forms.builder import check_form
 from fieldsurvey.core.workspace import Workspace
 

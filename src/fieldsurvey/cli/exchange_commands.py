@@ -9,8 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fieldsurvey import paths
-from fieldsurvey.cli.output import count
-from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED, RefusedError
+from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED, RefusedError, count
 from fieldsurvey.core.exchange import (
     ExportCancelled,
     ExportOptions,

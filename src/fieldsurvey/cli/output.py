@@ -32,8 +32,3 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         print(line(row))
     if not rows:
         print("(none)")
-
-
-def count(n: int, word: str, plural: str | None = None) -> str:
-    """``1 record``, ``2 records``, ``12,000 records``."""
-    return f"{n:,} {word if n == 1 else plural or word + 's'}"

@@ -19,6 +19,11 @@ EXIT_REFUSED = 3
 EXIT_NO_DISPLAY = 5  # the desktop app was asked for where no screen exists
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """``1 record``, ``2 records``, ``12,000 records`` (English, as the command line speaks)."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
 def _shown(value: Any, lang: str) -> Any:
     """A field's value as it is written into a sentence: a nested phrase in *lang*, and an
     exception as its reason ("No space left on device"), translated when the catalogue knows

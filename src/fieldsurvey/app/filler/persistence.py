@@ -12,7 +12,7 @@ from typing import Any
 from fieldsurvey.core.errors import UsageError
 from fieldsurvey.core.forms.model import Form
 from fieldsurvey.core.store.models import Record
-from fieldsurvey.core.workspace import REGISTRY_FILE, Saved, Workspace
+from fieldsurvey.core.workspace import Saved, Workspace, village_question
 
 
 def find_record(ws: Workspace, record_id: str | None) -> Record | None:
@@ -37,11 +37,9 @@ class RecordSaver:
 
     def village_answer(self, answers: dict[str, Any]) -> str | None:
         """The village chosen in the form itself, which wins over the one it was opened for."""
-        for f in self.form.fields():
-            if f.kind == "select_one_from_file" and f.file == REGISTRY_FILE and f.repeat is None:
-                if answers.get(f.name):
-                    return str(answers[f.name])
-        return None
+        question = village_question(self.form)
+        chosen = answers.get(question.name) if question is not None else None
+        return str(chosen) if chosen else None
 
     def autosave(self, answers: dict[str, Any]) -> None:
         village = self.village_answer(answers) or self.village

@@ -24,7 +24,14 @@ from datetime import date
 from pathlib import Path
 
 from fieldsurvey import __version__
-from fieldsurvey.core.errors import EXIT_USAGE, FieldSurveyError, Phrase, RefusedError, UsageError
+from fieldsurvey.core.errors import (
+    EXIT_USAGE,
+    FieldSurveyError,
+    Phrase,
+    RefusedError,
+    UsageError,
+    count,
+)
 from fieldsurvey.core.exchange.atomic import AtomicFile, TargetExists, interrupts_deferred
 from fieldsurvey.core.exchange.bagzip import BagZipWriter
 from fieldsurvey.core.exchange.content import PACKAGE_FORMAT
@@ -326,7 +333,7 @@ def _bag_info(
         ("External-Identifier", package_id),
         (
             "External-Description",
-            f"FieldSurvey exchange package: {_count(len(sel.records), 'record')} ({forms})",
+            f"FieldSurvey exchange package: {count(len(sel.records), 'record')} ({forms})",
         ),
         ("Bagging-Date", dt.datetime.now(dt.timezone.utc).date().isoformat()),
         ("Bag-Software-Agent", f"FieldSurvey {__version__}"),
@@ -340,10 +347,6 @@ def _bag_info(
         ("FieldSurvey-Export-Options", canonical_json(options.summary())),
         ("FieldSurvey-Public-Key", public_key),
     ]
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _digest(path: Path) -> tuple[str, int]:
