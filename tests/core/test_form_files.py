@@ -272,8 +272,8 @@ def test_a_0002_database_gains_form_files_and_keeps_its_forms(tmp_path: Path) ->
         assert [r[4] for r in snapshot(ws)["audit_log"]][-1] == "form.files"
     con = sqlite3.connect(path)
     try:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert con.execute("SELECT file_name FROM form_files").fetchall() == [("crops.csv",)]
     finally:
         con.close()

@@ -61,7 +61,7 @@ def test_creates_database_and_parent_folders(tmp_path: Path) -> None:
         assert con.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
     finally:
         con.close()
 
@@ -296,7 +296,7 @@ def test_migration_from_empty_file_matches_the_models(tmp_path: Path) -> None:
 
 
 def test_migrations_are_known_and_downgrade_cleanly(tmp_path: Path) -> None:
-    assert known_revisions() == {"0001", "0002", "0003"}
+    assert known_revisions() == {"0001", "0002", "0003", "0004"}
     path = tmp_path / "survey.db"
     with open_store(path) as store, store.engine.begin() as conn:
         cfg = alembic_config()

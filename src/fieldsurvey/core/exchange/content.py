@@ -22,7 +22,9 @@ from fieldsurvey.core.forms.model import Form, Repeat
 from fieldsurvey.core.store.canonical import canonical_json
 from fieldsurvey.core.store.models import FormDef, FormFile, Record, Revision, Village
 
-PACKAGE_FORMAT = "1"  # bag-info FieldSurvey-Package-Format; raise it when this layout changes
+# bag-info FieldSurvey-Package-Format; raise it when this layout changes. 2: revisions may
+# carry a review "comment", and statuses include "approved" and "rejected".
+PACKAGE_FORMAT = "2"
 RECORD_KEYS = (
     "created_at",
     "deleted",
@@ -74,7 +76,7 @@ def record_line(record: Record, revisions: list[Revision]) -> str:
 
 
 def revision_json(rev: Revision) -> dict[str, Any]:
-    return {
+    data = {
         "id": rev.id,
         "parents": rev.parents_list(),
         "answers": rev.answers_dict(),
@@ -86,6 +88,9 @@ def revision_json(rev: Revision) -> dict[str, Any]:
         "hash": rev.hash,
         "kind": rev.kind,
     }
+    if rev.comment:
+        data["comment"] = rev.comment
+    return data
 
 
 def safe_part(text: str) -> str:

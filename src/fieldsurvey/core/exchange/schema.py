@@ -27,6 +27,7 @@ from fieldsurvey.core.store.records import revision_hash
 MAX_LINE = 64 << 20
 MAX_PROBLEMS = 20
 OPTIONAL_RECORD_KEYS = frozenset({"prior_revisions"})
+OPTIONAL_REVISION_KEYS = frozenset({"comment"})
 _STR = (str,)
 RECORD_TYPES: dict[str, tuple[type, ...]] = {
     "id": _STR,
@@ -156,7 +157,9 @@ def _history(record: dict[str, Any], seen: set[str]) -> Iterator[str]:
         return
     ids: set[str] = set()
     for i, rev in enumerate(revisions, start=1):
-        problem = _shape(rev, REVISION_KEYS, REVISION_TYPES)
+        problem = _shape(rev, REVISION_KEYS, REVISION_TYPES, OPTIONAL_REVISION_KEYS)
+        if problem is None and not isinstance(rev.get("comment", ""), str):
+            problem = "comment must be text"
         if problem:
             yield f"revision {i}: {problem}"
             return
@@ -196,6 +199,7 @@ def _hash(record_id: str, rev: dict[str, Any]) -> str:
             created_at=rev["created_at"],
             hash="",
             kind=rev["kind"],
+            comment=rev.get("comment") or None,
         )
         return revision_hash(model)
     except (TypeError, ValueError):

@@ -44,7 +44,7 @@ from fieldsurvey.core.store.models import (
 )
 
 APPLICATION_ID = 0x46535631  # "FSV1" in the SQLite header: this file is a FieldSurvey store
-SCHEMA_VERSION = 3  # PRAGMA user_version; bump with every migration
+SCHEMA_VERSION = 4  # PRAGMA user_version; bump with every migration
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000

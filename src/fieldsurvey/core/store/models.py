@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Column, ForeignKeyConstraint, LargeBinary, String, Text
+from sqlalchemy import Column, ForeignKeyConstraint, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 # Named constraints keep future Alembic batch migrations on SQLite predictable.
@@ -23,8 +23,12 @@ SQLModel.metadata.naming_convention = {
 
 DRAFT = "draft"
 COMPLETE = "complete"
-RECORD_STATUSES = (DRAFT, COMPLETE)
-STATUS_WIDTH = 32  # room for later review statuses such as "approved"
+APPROVED = "approved"  # a coordinator's review decisions, made by revisions of kind "review"
+REJECTED = "rejected"
+RECORD_STATUSES = (DRAFT, COMPLETE, APPROVED, REJECTED)
+FINAL_STATUSES = (COMPLETE, APPROVED, REJECTED)  # finalised: exported by default, locked
+REVIEWED_STATUSES = (APPROVED, REJECTED)
+STATUS_WIDTH = 32
 
 EDIT = "edit"
 REVIEW = "review"
@@ -91,6 +95,8 @@ class Village(SQLModel, table=True):
     provisional: bool = False  # added in the field without an official code
     created_at: str
     device_id: str
+    # a provisional village a coordinator linked to the registry village it duplicates
+    same_as: str | None = None
 
 
 class Record(SQLModel, table=True):
@@ -110,6 +116,12 @@ class Record(SQLModel, table=True):
     created_at: str
     updated_at: str
     deleted: bool = False
+    # Derived from the revision graph whenever its heads change (import, resolve, review):
+    # open conflicts between divergent heads, and why a reviewed record needs review again.
+    conflicts: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0", index=True)
+    )
+    review_flag: str | None = None
 
     def answers_dict(self) -> dict[str, Any]:
         return json.loads(self.answers)
@@ -131,6 +143,7 @@ class Revision(SQLModel, table=True):
     created_at: str
     hash: str
     kind: str = Field(default=EDIT, sa_column=Column(String(16), nullable=False))
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # a review's
 
     def answers_dict(self) -> dict[str, Any]:
         return json.loads(self.answers)
@@ -198,3 +211,52 @@ class ExportedRecord(SQLModel, table=True):
     export_id: str = Field(foreign_key="exports.id", primary_key=True)
     record_id: str = Field(foreign_key="records.id", primary_key=True, index=True)
     head_revision_id: str
+
+
+class PackageImport(SQLModel, table=True):
+    """One package imported into this database, with the report of what it brought. A package
+    that was refused leaves no row: the database is exactly as it was."""
+
+    __tablename__ = "imports"
+
+    id: str = Field(primary_key=True)  # the package uuid (bag-info External-Identifier)
+    imported_at: str
+    file_name: str = ""
+    sha256: str  # of the zip file as it arrived
+    device_id: str = ""
+    device_name: str = ""
+    actor: str = ""
+    report: str = _text()  # canonical JSON of the ImportReport
+
+
+class Conflict(SQLModel, table=True):
+    """A field the heads of a record changed differently: every value, who set it and when,
+    kept until a person chooses. Derived from the revisions (rewritten when heads change); the
+    choice made so far is kept here until every conflict of the record has one, when the
+    resolution is written as one revision with the heads as parents."""
+
+    __tablename__ = "conflicts"
+
+    record_id: str = Field(foreign_key="records.id", primary_key=True)
+    path: str = Field(primary_key=True)  # "name", "repeat/<row id>/name", "repeat/<row id>"
+    base: str = _text()  # canonical JSON of the common ancestor's value (null when absent)
+    candidates: str = _text()  # canonical JSON list of {revision, value, author, device_id, ...}
+    found_at: str
+    choice: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Duplicate(SQLModel, table=True):
+    """A pair that may be the same thing twice: a village added in the field close to another
+    one, or two records of a once-per-village form for one village. A person links them or
+    keeps them apart; until then the pair is open."""
+
+    __tablename__ = "duplicates"
+
+    kind: str = Field(primary_key=True)  # "village" | "record"
+    first: str = Field(primary_key=True)  # the older / registry one
+    second: str = Field(primary_key=True)
+    reason: str = ""
+    status: str = "open"  # open | linked | apart
+    found_at: str
+    decided_at: str | None = None
+    decided_by: str | None = None

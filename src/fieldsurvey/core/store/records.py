@@ -96,6 +96,7 @@ def dump_answers(answers: dict[str, Any]) -> str:
 def revision_hash(revision: Revision) -> str:
     """sha256 of the canonical JSON of everything a revision says, parents included."""
     fields = {k: getattr(revision, k) for k in _HASHED}
+    fields["comment"] = revision.comment
     return _hash_fields(fields, canonical_json(json.loads(revision.answers)))
 
 
@@ -117,6 +118,8 @@ def _hash_fields(fields: dict[str, Any], canonical_answers: str) -> str:
     keys, so the document is spliced together rather than decoded and re-encoded on each save."""
     rest = {k: fields[k] for k in _HASHED}
     rest["parents"] = json.loads(rest["parents"])
+    if fields.get("comment"):  # only review decisions carry one; older hashes stay valid
+        rest["comment"] = fields["comment"]
     document = '{"answers":' + canonical_answers + "," + canonical_json(rest)[1:]
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
@@ -229,10 +232,12 @@ def add_revision(
     hlc: str,
     kind: str = EDIT,
     parents: list[str] | None = None,
+    comment: str | None = None,
 ) -> Revision:
     """Append a revision (child of the head, or of *parents*) and make it the record's head.
 
-    ``answers=None`` keeps the current answers, as a review decision does.
+    ``answers=None`` keeps the current answers, as a review decision does; *comment* is the
+    reviewer's note, part of the revision's content and hash.
     """
     _check_status(status)
     if kind not in REVISION_KINDS:
@@ -259,6 +264,7 @@ def add_revision(
         hlc=hlc,
         created_at=now,
         kind=kind,
+        comment=comment or None,
     )
     _insert(session, Revision, values)
     revision = Revision(**values)
