@@ -48,6 +48,7 @@ SCHEMA_VERSION = 4  # PRAGMA user_version; bump with every migration
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+PG_DRIVER = "postgresql+psycopg"  # psycopg 3, a dependency; SQLAlchemy's default is psycopg2
 
 _BEGIN_OPTION = "fieldsurvey_begin"
 
@@ -74,7 +75,7 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
     Raises RefusedError, leaving the file untouched, when it is not ours, is newer than this
     code, or is open elsewhere.
     """
-    if isinstance(path, str) and path.startswith("postgresql"):
+    if isinstance(path, str) and is_server_url(path):
         return _open_url(path)
     path = Path(path).expanduser().absolute()
     _inspect(path, create=create)  # refuse foreign files before even creating a lock file
@@ -103,16 +104,33 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
         raise
 
 
+def is_server_url(text: str) -> bool:
+    """Whether *text* names a PostgreSQL database (``postgresql://…`` or
+    ``postgresql+driver://…``) rather than a file, which may well be called
+    ``postgresql-copy.db``."""
+    return text.startswith(("postgresql:", "postgresql+"))
+
+
+def server_url(url: str) -> URL:
+    """*url* parsed, with the driver FieldSurvey installs (psycopg 3) for a bare
+    ``postgresql://``, for which SQLAlchemy would otherwise look for psycopg2."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername=PG_DRIVER)
+    return parsed
+
+
 def _open_url(url: str) -> Store:
     """A server database: a missing driver, a bad URL or a server that does not answer is a
-    refusal with the reason (and never the password), like a file that cannot be opened."""
+    refusal with the reason (and never the password), like a file that cannot be opened.
+    Messages show the URL as given, less its password."""
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(server_url(url), pool_pre_ping=True)
     except (ImportError, ArgumentError) as exc:
         raise RefusedError(
             "{url}: cannot use this database URL ({reason})", url=_shown(url), reason=exc
         ) from exc
-    where = engine.url.render_as_string(hide_password=True)
+    where = str(_shown(url))
     try:
         _migrate(engine, where)
         return Store(engine=engine, path=None, lock=None)
