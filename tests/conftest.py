@@ -1,12 +1,15 @@
-"""Shared test helpers: small XLSForm workbooks written on the fly."""
+"""Shared test helpers: small XLSForm workbooks written on the fly, and a fresh database on
+each backend the store supports."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+
+from tests.core.pg import PgServer, Unavailable, required
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,3 +45,47 @@ def xlsform(tmp_path: Path):
         )
 
     return make
+
+
+# -- databases ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The PostgreSQL server of ``$FIELDSURVEY_TEST_PG``; the test skips without one, or fails
+    when ``$FIELDSURVEY_TEST_PG_REQUIRED`` is set (as CI sets it)."""
+    try:
+        server = PgServer.from_environment()
+    except Unavailable as exc:
+        why = str(exc)
+    else:
+        yield server
+        server.close()
+        return
+    if required():
+        pytest.fail(f"PostgreSQL is required here: {why}", pytrace=False)
+    pytest.skip(f"no PostgreSQL: {why}")
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgresql),
+    ]
+)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | str]:
+    """A new, empty database on each backend, as ``open_store`` and ``Workspace.open`` take
+    it: a file path for SQLite, a URL for PostgreSQL (an empty schema of its own, dropped
+    afterwards). It may be opened, closed and opened again within the test."""
+    if request.param == "sqlite":
+        yield tmp_path / "survey.db"
+        return
+    yield request.getfixturevalue("pg_database")
+
+
+@pytest.fixture
+def pg_database(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database (a schema of its own), for tests about
+    server databases only."""
+    with pg_server.fresh() as url:
+        yield url

@@ -115,12 +115,11 @@ def test_stamps_strictly_increase_and_text_order_is_clock_order(events) -> None:
     assert issued == sorted(issued)
 
 
-def test_store_clock_never_goes_back_across_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "survey.db"
-    with open_store(path) as store:
+def test_store_clock_never_goes_back_across_a_restart(database: Path | str) -> None:
+    with open_store(database) as store:
         future = format_hlc(key(store.hlc_now())[0] + 10 * 86_400_000, 0, "remote")
         received = store.hlc_update(future)
-    with open_store(path) as store:
+    with open_store(database) as store:
         after = store.hlc_now()
         assert key(after) > key(received)
         assert after.endswith(store.device_id)

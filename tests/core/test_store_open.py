@@ -86,9 +86,8 @@ def test_initialises_an_empty_database(tmp_path: Path, kind: str) -> None:
         assert store.integrity_ok()
 
 
-def test_reopen_keeps_data_device_and_settings(tmp_path: Path) -> None:
-    path = tmp_path / "survey.db"
-    with open_store(path) as store:
+def test_reopen_keeps_data_device_and_settings(database: Path | str) -> None:
+    with open_store(database) as store:
         device_id = store.device_id
         store.set_setting(SETTING_ENUMERATOR, "李明")
         with store.session() as s:
@@ -103,7 +102,7 @@ def test_reopen_keeps_data_device_and_settings(tmp_path: Path) -> None:
                 device_id=device_id,
                 hlc=store.hlc_now(session=s),
             )
-    with open_store(path, create=False) as store:
+    with open_store(database, create=False) as store:
         assert store.device_id == device_id
         assert store.local_device().id == device_id
         assert store.get_setting(SETTING_ENUMERATOR) == "李明"
@@ -112,8 +111,8 @@ def test_reopen_keeps_data_device_and_settings(tmp_path: Path) -> None:
             assert s.get(Record, record.id).answers_dict() == {"q": "水"}
 
 
-def test_local_device_is_created_once_and_follows_its_name_setting(tmp_path: Path) -> None:
-    with open_store(tmp_path / "survey.db") as store:
+def test_local_device_is_created_once_and_follows_its_name_setting(database: Path | str) -> None:
+    with open_store(database) as store:
         first = store.local_device()
         assert first.is_local and first.id == store.device_id
         store.set_setting(SETTING_DEVICE_NAME, "Laptop 7")
@@ -131,8 +130,8 @@ def test_every_connection_has_the_durability_pragmas(tmp_path: Path) -> None:
                 assert found == expected  # synchronous 2 is FULL
 
 
-def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
-    with open_store(tmp_path / "survey.db") as store:
+def test_foreign_keys_are_enforced(database: Path | str) -> None:
+    with open_store(database) as store:
         with pytest.raises(IntegrityError), store.session() as s:
             create_record(
                 session=s,
@@ -147,8 +146,8 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
             )
 
 
-def test_closed_store_refuses_sessions_and_close_is_idempotent(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "survey.db")
+def test_closed_store_refuses_sessions_and_close_is_idempotent(database: Path | str) -> None:
+    store = open_store(database)
     store.close()
     store.close()
     assert store.closed
@@ -277,8 +276,8 @@ def test_open_in_another_process_is_refused_until_it_closes(tmp_path: Path) -> N
 # -- migrations ------------------------------------------------------------------------------
 
 
-def test_migration_from_empty_file_matches_the_models(tmp_path: Path) -> None:
-    with open_store(tmp_path / "survey.db") as store, store.engine.connect() as conn:
+def test_migration_from_empty_database_matches_the_models(database: Path | str) -> None:
+    with open_store(database) as store, store.engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
         assert diffs == []
         insp = inspect(conn)
@@ -295,10 +294,9 @@ def test_migration_from_empty_file_matches_the_models(tmp_path: Path) -> None:
     } <= indexed
 
 
-def test_migrations_are_known_and_downgrade_cleanly(tmp_path: Path) -> None:
+def test_migrations_are_known_and_downgrade_cleanly(database: Path | str) -> None:
     assert known_revisions() == {"0001", "0002", "0003", "0004"}
-    path = tmp_path / "survey.db"
-    with open_store(path) as store, store.engine.begin() as conn:
+    with open_store(database) as store, store.engine.begin() as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "base")
@@ -317,7 +315,7 @@ def test_migration_renders_for_postgresql_without_sqlite_only_sql() -> None:
     assert "PRAGMA" not in sql.upper() and "AUTOINCREMENT" not in sql.upper()
 
 
-def test_a_read_inside_a_write_session_does_not_wait_for_it(tmp_path: Path) -> None:
-    with open_store(tmp_path / "survey.db") as store, store.session() as s:
+def test_a_read_inside_a_write_session_does_not_wait_for_it(database: Path | str) -> None:
+    with open_store(database) as store, store.session() as s:
         store.set_setting("k", "v", session=s)
         assert store.get_setting(SETTING_ENUMERATOR, "nobody") == "nobody"  # no deadlock

@@ -1,4 +1,4 @@
-"""Records, revisions, audit, villages and form definitions over a real store file."""
+"""Records, revisions, audit, villages and form definitions over a real store, on each backend."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ from fieldsurvey.core.store import (
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "survey.db") as opened:
+def store(database: Path | str) -> Iterator[Store]:
+    with open_store(database) as opened:
         yield opened
 
 
@@ -190,12 +190,11 @@ def test_hash_is_the_sha256_of_canonical_json() -> None:
     assert revision_hash(revision) != hashlib.sha256(expected.encode()).hexdigest()
 
 
-def test_stored_hashes_verify_after_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "survey.db"
-    with open_store(path) as store, store.session() as s:
+def test_stored_hashes_verify_after_reopening(database: Path | str) -> None:
+    with open_store(database) as store, store.session() as s:
         record = new_record(store, s, {"x": [1, {"y": "é"}]})
         revise(store, s, record, {"x": None})
-    with open_store(path) as store, store.session() as s:
+    with open_store(database) as store, store.session() as s:
         revs = history(session=s, record_id=record.id)
         assert len(revs) == 2
         assert all(r.hash == revision_hash(r) for r in revs)

@@ -18,8 +18,8 @@ def form_v(xlsform, version: str, extra: list | None = None):
 
 
 @pytest.fixture
-def ws(tmp_path):
-    with Workspace.open(tmp_path / "w.db") as ws:
+def ws(database):
+    with Workspace.open(database) as ws:
         ws.initialise(enumerator="Wang Li", device="Laptop 3")
         yield ws
 
