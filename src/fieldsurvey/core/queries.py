@@ -3,7 +3,8 @@
 A view shows a window onto lists that may hold 100,000 villages, so nothing here loads a whole
 table: each function takes the caller's session (``store.session(write=False)``), returns plain
 frozen rows that are safe to hand from a worker thread to the UI, and uses only portable
-SQLAlchemy constructs, so the same code runs on SQLite and PostgreSQL.
+SQLAlchemy constructs, so the same code runs on SQLite and PostgreSQL; text is sorted
+``bytewise``, so a page holds the same rows in the same order on both.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from fieldsurvey.core.forms.model import ROW_ID, Field, Form, Repeat
 from fieldsurvey.core.forms.types import METADATA_TYPES
 from fieldsurvey.core.store import records as rec
 from fieldsurvey.core.store.models import DRAFT, FormDef, Record, Village
+from fieldsurvey.core.store.portable import bytewise
 
 PROFILE_FORM = "village_profile"
 ASSESSMENT_FORM = "practice_assessment"
@@ -147,10 +149,10 @@ def village_page(
     profile = func.coalesce(stats.c.profile, 0)
     assessments = func.coalesce(stats.c.assessments, 0)
     keys = {
-        "code": col(Village.code),
-        "name_zh": col(Village.name_zh),
-        "name_en": func.lower(col(Village.name_en)),
-        "township": col(Village.township),
+        "code": bytewise(col(Village.code)),
+        "name_zh": bytewise(col(Village.name_zh)),
+        "name_en": bytewise(func.lower(col(Village.name_en))),
+        "township": bytewise(col(Village.township)),
         "profile": profile,
         "assessments": assessments,
     }
@@ -167,7 +169,8 @@ def village_page(
     ).select_from(Village)
     query = query.outerjoin(stats, stats.c.village_code == col(Village.code))
     query = _village_where(query, flt)
-    tie = col(Village.code).desc() if descending else col(Village.code)
+    code = bytewise(col(Village.code))
+    tie = code.desc() if descending else code
     query = query.order_by(key.desc() if descending else key, tie).offset(offset).limit(limit)
     return [
         VillageRow(
@@ -195,7 +198,7 @@ def townships(*, session: Session) -> list[tuple[str, str]]:
         select(col(Village.township), func.max(col(Village.township_zh)))
         .where(col(Village.township) != "")
         .group_by(col(Village.township))
-        .order_by(col(Village.township))
+        .order_by(bytewise(col(Village.township)))
     )
     return [(code, zh or "") for code, zh in session.exec(query).all()]
 
@@ -334,8 +337,9 @@ def record_page(
         "enumerator": col(Record.enumerator),
         "created": col(Record.created_at),
     }
-    key = keys[sort]
-    tie = col(Record.id).desc() if descending else col(Record.id)
+    key = bytewise(keys[sort])
+    record_id = bytewise(col(Record.id))
+    tie = record_id.desc() if descending else record_id
     query = (
         select(
             col(Record.id),
@@ -382,7 +386,8 @@ def record_count(*, session: Session, flt: RecordFilter = RecordFilter()) -> int
 
 def form_ids(*, session: Session) -> list[str]:
     """Every form id in the database, sorted."""
-    query = select(col(FormDef.form_id)).distinct().order_by(col(FormDef.form_id))
+    form_id = col(FormDef.form_id)
+    query = select(form_id).group_by(form_id).order_by(bytewise(form_id))
     return list(session.exec(query).all())
 
 
