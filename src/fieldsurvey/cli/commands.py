@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fieldsurvey import paths
-from fieldsurvey.cli import app_commands, exchange_commands
+from fieldsurvey.cli import app_commands, exchange_commands, merge_commands
 from fieldsurvey.cli.desktop import has_display, run_desktop
 from fieldsurvey.cli.output import print_json, print_table
 from fieldsurvey.cli.records_view import record_json, revision_json, show_record
@@ -330,5 +330,6 @@ HANDLERS: dict[tuple[str, str | None], Handler] = {
     ("records", "duplicate"): cmd_records_duplicate,
     ("records", "history"): cmd_records_history,
     **exchange_commands.HANDLERS,
+    **merge_commands.HANDLERS,
     **app_commands.HANDLERS,
 }

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from fieldsurvey import __version__
-from fieldsurvey.cli import app_commands, exchange_commands
+from fieldsurvey.cli import app_commands, exchange_commands, merge_commands
 
 # Modules that add their own subcommands: each has register(subparsers) and HANDLERS.
-EXTENSIONS = (exchange_commands.register, app_commands.register)
+EXTENSIONS = (exchange_commands.register, merge_commands.register, app_commands.register)
 
 
 LANGUAGES = ("en", "zh")
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Offline field surveys for the Songyang Innovative Rural Development Programme.",
         epilog="With no command, opens the desktop app. --db PATH may also follow the command. "
         "Exit codes: 0 done, 1 invalid data, 2 usage error, 3 a file or database refused, "
-        "4 export cancelled, 5 no display for the desktop app, 130 stopped with Ctrl-C.",
+        "4 export or import cancelled, 5 no display for the desktop app, 130 stopped with Ctrl-C.",
     )
     p.add_argument("--version", action="version", version=f"fieldsurvey {__version__}")
     p.add_argument("--db", metavar="PATH", type=db_path, help=DB_HELP)
@@ -107,7 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     rsub = records.add_subparsers(dest="action", metavar="ACTION", required=True)
     rl = rsub.add_parser("list", help="records, newest first")
     rl.add_argument("--form", metavar="ID")
-    rl.add_argument("--status", metavar="S", choices=["draft", "complete"])
+    rl.add_argument(
+        "--status",
+        metavar="S",
+        choices=["draft", "complete", "approved", "rejected", "conflict"],
+        help="draft, complete, approved, rejected, or conflict (open conflicts from merging)",
+    )
     rl.add_argument("--json", action="store_true", help="machine-readable output")
     ra = rsub.add_parser("add", help="add a record from a JSON file of answers; prints its uuid")
     ra.add_argument("--form", metavar="ID", required=True)

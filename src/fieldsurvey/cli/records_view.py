@@ -21,6 +21,8 @@ HEADINGS: dict[str, dict[str, str]] = {
         "updated": "更新时间",
         "draft": "草稿",
         "complete": "已完成",
+        "approved": "已批准",
+        "rejected": "已退回",
     },
 }
 
@@ -48,6 +50,8 @@ def record_json(record: Record, *, answers: bool = True) -> dict[str, Any]:
         "created_at": record.created_at,
         "updated_at": record.updated_at,
         "head_revision": record.head_revision_id,
+        "conflicts": record.conflicts,
+        "review_flag": record.review_flag,
     }
     if answers:
         out["answers"] = record.answers_dict()

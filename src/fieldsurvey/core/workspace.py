@@ -42,6 +42,7 @@ from fieldsurvey.core.registry import read_registry
 from fieldsurvey.core.store import records as rec
 from fieldsurvey.core.store.db import Store, open_store
 from fieldsurvey.core.store.models import (
+    REVIEWED_STATUSES,
     SETTING_DEVICE_NAME,
     SETTING_ENUMERATOR,
     SETTING_LANGUAGE,
@@ -51,6 +52,7 @@ from fieldsurvey.core.store.models import (
     Setting,
     Village,
 )
+from fieldsurvey.core.store.records import RecordStateError
 
 REGISTRY_FILE = "villages.csv"
 AUTOSAVE_PREFIX = "autosave."
@@ -243,14 +245,7 @@ class Workspace:
 
     def _registry(self) -> list[Choice]:
         """The villages as the choices of ``select_one_from_file villages.csv``."""
-        return [
-            Choice(
-                v.code,
-                {"en": v.name_en or v.code, "zh": v.name_zh or v.name_en or v.code},
-                {"township": v.township or ""},
-            )
-            for v in self.villages()
-        ]
+        return registry_choices(self.villages())
 
     def _beside(self, path: Path, found: dict[str, bytes]) -> ExternalChoices:
         """Choice files for a form being added: the registry from this database, any other
@@ -287,7 +282,7 @@ class Workspace:
 
     # -- villages --------------------------------------------------------------------------
     def villages(self) -> list[Village]:
-        with self.store.session() as s:
+        with self.store.session(write=False) as s:
             return rec.list_villages(session=s)
 
     def add_village(
@@ -506,8 +501,12 @@ class Workspace:
         unless *keep_autosave*: a change made elsewhere leaves the app's unsaved work for the
         app to offer, rather than deleting it unseen."""
         record = self.record(record_id)
+        _editable(record)
         form = self.form(record.form_id, record.form_version)
-        status = record.status if complete is None else ("complete" if complete else "draft")
+        if complete is None:  # an edit of a reviewed record goes back to review
+            status = "complete" if record.status in REVIEWED_STATUSES else record.status
+        else:
+            status = "complete" if complete else "draft"
         ev = self._check(form, answers, status == "complete", lenient and status != "complete")
         code = self._village_of(form, ev.answers, None) or record.village_code
         with self.store.session() as s:
@@ -609,12 +608,36 @@ class Workspace:
             )
 
 
+def _editable(record: Record) -> None:
+    """A record whose heads conflict is resolved before anyone edits it: an edit of the newest
+    head alone would hide the other values it holds."""
+    if record.conflicts:
+        raise RecordStateError(
+            "record {record_id} has {count} open conflict(s) from merging; resolve them "
+            "first (fieldsurvey conflicts list)",
+            record_id=record.id,
+            count=record.conflicts,
+        )
+
+
 def _clear_autosave(session: Any, record_id: str) -> None:
     """Saving a revision supersedes the autosaved copy, in the same transaction."""
     table = Setting.__table__  # type: ignore[attr-defined]
     session.execute(
         delete(table).where(table.c.key == bindparam("k")), {"k": AUTOSAVE_PREFIX + record_id}
     )
+
+
+def registry_choices(villages: list[Village]) -> list[Choice]:
+    """Villages as the choices of ``select_one_from_file villages.csv``."""
+    return [
+        Choice(
+            v.code,
+            {"en": v.name_en or v.code, "zh": v.name_zh or v.name_en or v.code},
+            {"township": v.township or ""},
+        )
+        for v in villages
+    ]
 
 
 def village_question(form: Form) -> Field | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import bagit
 
+from fieldsurvey import __version__
 from fieldsurvey.core.exchange.bagzip import (
     BAG_INFO,
     MANIFEST,
@@ -50,6 +51,11 @@ class PackageReport:
     records: int = 0
     revisions: int = 0
     files: int = 0
+    info: dict[str, str] = field(default_factory=dict)  # bag-info, for the importer
+
+    @property
+    def public_key(self) -> str:
+        return self.info.get("FieldSurvey-Public-Key", "").strip()
 
     @property
     def ok(self) -> bool:
@@ -60,18 +66,31 @@ def verify_package(
     path: Path | str, *, store: Store | None = None, limits: ZipLimits | None = None
 ) -> PackageReport:
     """Check one package file; *store* (a Store, optional) says which devices are known."""
+    with opened_package(path, store=store, limits=limits) as (report, _top):
+        return report
+
+
+@contextlib.contextmanager
+def opened_package(
+    path: Path | str, *, store: Store | None = None, limits: ZipLimits | None = None
+) -> Iterator[tuple[PackageReport, Path | None]]:
+    """Verify a package and, while the block runs, give its extracted top folder: an import
+    reads exactly the files that were checked, never the zip again. The folder is None when
+    the zip itself was refused; either way ``report.ok`` says whether anything may be read."""
     report = PackageReport(Path(path))
     with tempfile.TemporaryDirectory(prefix="fieldsurvey-verify-") as tmp:
         try:
             top = extract_safely(report.path, Path(tmp), limits)
         except UnsafeZip as exc:
             report.problems.append(f"zip: {exc}")
-            return report
+            yield report, None
+            return
         info = _bag(top, report)
+        report.info = info
         _tag_coverage(top, report)
         _signature(top, info, report, store)
         _content(top, info, report)
-    return report
+        yield report, top
 
 
 @contextlib.contextmanager
@@ -214,7 +233,12 @@ def _device(report: PackageReport, public_b64: str, store: Store | None) -> None
 def _content(top: Path, info: dict[str, str], report: PackageReport) -> None:
     fmt = info.get("FieldSurvey-Package-Format", "")
     if fmt and (not fmt.isdigit() or int(fmt) > int(PACKAGE_FORMAT)):
-        report.problems.append(f"content: package format {fmt} is newer than this FieldSurvey")
+        made_by = info.get("FieldSurvey-App-Version", "").strip() or "a newer version"
+        report.problems.append(
+            f"content: package format {fmt} was written by FieldSurvey {made_by}; this "
+            f"FieldSurvey ({__version__}) reads formats up to {PACKAGE_FORMAT}: update to "
+            f"FieldSurvey {made_by} or later"
+        )
         return
     schema = check_records(top / "data" / "records.jsonl")
     report.records, report.revisions = schema.records, schema.revisions

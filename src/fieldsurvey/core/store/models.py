@@ -219,7 +219,8 @@ class PackageImport(SQLModel, table=True):
 
     __tablename__ = "imports"
 
-    id: str = Field(primary_key=True)  # the package uuid (bag-info External-Identifier)
+    id: str = Field(primary_key=True)  # this import's own uuid: a package may come twice
+    package_id: str = Field(index=True)  # bag-info External-Identifier
     imported_at: str
     file_name: str = ""
     sha256: str  # of the zip file as it arrived

@@ -31,6 +31,7 @@ def upgrade() -> None:
     op.create_table(
         "imports",
         sa.Column("id", sa.String(), nullable=False),
+        sa.Column("package_id", sa.String(), nullable=False),
         sa.Column("imported_at", sa.String(), nullable=False),
         sa.Column("file_name", sa.String(), nullable=False),
         sa.Column("sha256", sa.String(), nullable=False),
@@ -40,6 +41,7 @@ def upgrade() -> None:
         sa.Column("report", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_imports"),
     )
+    op.create_index("ix_imports_package_id", "imports", ["package_id"])
     op.create_table(
         "conflicts",
         sa.Column("record_id", sa.String(), nullable=False),

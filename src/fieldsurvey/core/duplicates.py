@@ -1,0 +1,189 @@
+"""Possible duplicates, found when data arrives and settled by a person.
+
+Two kinds: a village added in the field (provisional) whose name and place are close to
+another village's, and two different records of a once-per-village form (the village profile)
+for one village. Finding one never changes data; it lists the pair for review, where a
+coordinator *links* them (a provisional village is the registry one: its records are filed
+there from now on) or *keeps them apart* (the pair is not offered again).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from fieldsurvey.core.errors import UsageError
+from fieldsurvey.core.store.canonical import utc_now
+from fieldsurvey.core.store.models import Duplicate, Record, Village
+from fieldsurvey.core.store.records import audit
+
+VILLAGE, RECORD = "village", "record"
+OPEN, LINKED, APART = "open", "linked", "apart"
+ONCE_PER_VILLAGE = ("village_profile",)  # forms a village has one record of
+NEAR_KM = 2.0  # two villages this close with the same name are likely one
+_SUFFIXES = ("村民委员会", "村委会", "行政村", "自然村", "村", "cun", "village")
+
+
+@dataclass(frozen=True)
+class Pair:
+    kind: str
+    first: str
+    second: str
+    reason: str
+    status: str
+    found_at: str
+
+
+def normal_name(name: str) -> str:
+    """A village name as compared: no spaces, hyphens or case, and no trailing 村 / cun."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(r"[\s\-_'·.]+", "", text)
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def distance_km(a: Village, b: Village) -> float | None:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _same_name(a: Village, b: Village) -> bool:
+    pairs = ((a.name_zh, b.name_zh), (a.name_en, b.name_en))
+    return any(x.strip() and y.strip() and normal_name(x) == normal_name(y) for x, y in pairs)
+
+
+def find_village_duplicates(session: Session, codes: Iterable[str]) -> list[Pair]:
+    """Villages among *codes* that are provisional and close to another village: the same
+    name (Chinese or pinyin) and, where both have coordinates, within ``NEAR_KM``."""
+    wanted = [c for c in codes]
+    if not wanted:
+        return []
+    everyone = list(session.exec(select(Village)).all())
+    found = []
+    for village in (v for v in everyone if v.code in wanted and v.provisional):
+        for other in everyone:
+            if other.code == village.code or not _same_name(village, other):
+                continue
+            km = distance_km(village, other)
+            if km is not None and km > NEAR_KM:
+                continue
+            where = "no coordinates to compare" if km is None else f"{km:.1f} km apart"
+            first, second = _ordered(other, village)
+            found.append(_remember(session, VILLAGE, first, second, f"same name, {where}"))
+    return [p for p in found if p is not None]
+
+
+def _ordered(a: Village, b: Village) -> tuple[str, str]:
+    """A registry village first, then the older one."""
+    key = lambda v: (v.provisional, v.created_at, v.code)  # noqa: E731
+    first, second = sorted((a, b), key=key)
+    return first.code, second.code
+
+
+def find_record_duplicates(session: Session, record_ids: Iterable[str]) -> list[Pair]:
+    """Records among *record_ids* of a once-per-village form whose village has another one."""
+    ids = list(record_ids)
+    found = []
+    for start in range(0, len(ids), 500):
+        records = session.exec(
+            select(Record).where(
+                col(Record.id).in_(ids[start : start + 500]),
+                col(Record.form_id).in_(ONCE_PER_VILLAGE),
+                col(Record.deleted).is_(False),
+            )
+        ).all()
+        for record in records:
+            if not record.village_code:
+                continue
+            others = session.exec(
+                select(Record).where(
+                    Record.form_id == record.form_id,
+                    Record.village_code == record.village_code,
+                    Record.id != record.id,
+                    col(Record.deleted).is_(False),
+                )
+            ).all()
+            for other in others:
+                first, second = sorted((other, record), key=lambda r: (r.created_at, r.id))
+                reason = f"two {record.form_id} records for village {record.village_code}"
+                found.append(_remember(session, RECORD, first.id, second.id, reason))
+    return [p for p in found if p is not None]
+
+
+def _remember(session: Session, kind: str, first: str, second: str, reason: str) -> Pair | None:
+    """Keep the pair as open, unless it is already known (a pair kept apart stays apart)."""
+    row = session.get(Duplicate, (kind, first, second))
+    if row is not None:
+        return None
+    row = Duplicate(kind=kind, first=first, second=second, reason=reason, found_at=utc_now())
+    session.add(row)
+    session.flush()
+    return _pair(row)
+
+
+def _pair(row: Duplicate) -> Pair:
+    return Pair(row.kind, row.first, row.second, row.reason, row.status, row.found_at)
+
+
+def list_duplicates(session: Session, *, status: str | None = OPEN) -> list[Pair]:
+    query = select(Duplicate)
+    if status is not None:
+        query = query.where(Duplicate.status == status)
+    query = query.order_by(col(Duplicate.kind), col(Duplicate.found_at), col(Duplicate.first))
+    return [_pair(r) for r in session.exec(query).all()]
+
+
+def decide(
+    session: Session, first: str, second: str, *, link: bool, actor: str, device_id: str
+) -> Pair:
+    """Link a pair or keep it apart. Linking a provisional village to the other files it
+    under that village (``same_as``); linking two records marks them as one village's
+    duplicates to reconcile, and changes neither."""
+    rows = session.exec(
+        select(Duplicate).where(
+            ((Duplicate.first == first) & (Duplicate.second == second))
+            | ((Duplicate.first == second) & (Duplicate.second == first))
+        )
+    ).all()
+    if not rows:
+        raise UsageError(
+            "'{first}' and '{second}' are not listed as possible duplicates",
+            first=first,
+            second=second,
+        )
+    row = rows[0]
+    row.status = LINKED if link else APART
+    row.decided_at = utc_now()
+    row.decided_by = actor
+    session.add(row)
+    if link and row.kind == VILLAGE:
+        for code, other in ((row.second, row.first), (row.first, row.second)):
+            village = session.get(Village, code)
+            if village is not None and village.provisional:
+                village.same_as = other
+                session.add(village)
+                break
+    audit(
+        session=session,
+        action="duplicate.link" if link else "duplicate.apart",
+        actor=actor,
+        device_id=device_id,
+        kind=row.kind,
+        first=row.first,
+        second=row.second,
+    )
+    session.flush()
+    return _pair(row)

@@ -1,0 +1,482 @@
+"""Importing exchange packages: the API the command line and the app's Import share.
+
+Each package is verified whole first (every check ``verify`` makes, on the files it extracted)
+and then imported from exactly those files in one transaction, or not at all: a refused
+package leaves the database as it was. Importing is idempotent on revision ids and its result
+does not depend on the order packages arrive in (see ``store.merge``). Form versions, their
+choice files and villages the package carries and the database lacks are added; the first
+package from a device pins that device's key, and a later one signed with another key is
+refused. What each package did is returned, kept in the ``imports`` table, and can be written
+as a receipt for the enumerator who handed it in.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fieldsurvey.core.duplicates import find_record_duplicates, find_village_duplicates
+from fieldsurvey.core.errors import FieldSurveyError, RefusedError
+from fieldsurvey.core.exchange.absorb import PackageRefused, Tally, absorb_records
+from fieldsurvey.core.exchange.atomic import AtomicFile
+from fieldsurvey.core.exchange.verify import opened_package
+from fieldsurvey.core.form_rules import form_rules
+from fieldsurvey.core.forms.builder import check_form_bytes
+from fieldsurvey.core.forms.external import choices_from_bytes
+from fieldsurvey.core.forms.model import Choice, Form
+from fieldsurvey.core.registry import read_registry
+from fieldsurvey.core.store import records as rec
+from fieldsurvey.core.store.canonical import canonical_json, utc_now
+from fieldsurvey.core.store.models import Device, PackageImport, Village
+from fieldsurvey.core.store.settle import FormRules
+from fieldsurvey.core.workspace import REGISTRY_FILE, Workspace, registry_choices
+
+IMPORTED, ALREADY_HAD, REFUSED, CANCELLED = "imported", "already had", "refused", "cancelled"
+Progress = Callable[[int, int, str], None]
+
+
+class ImportCancelled(FieldSurveyError):
+    """The person cancelled; the package being imported was rolled back whole."""
+
+    exit_code = 4
+
+
+@dataclass
+class PackageOutcome:
+    """What one package did. Record ids in each list; counts in ``counts()``."""
+
+    file: str
+    result: str = REFUSED  # imported | already had | refused | cancelled
+    package_id: str = ""
+    device_id: str = ""
+    device_name: str = ""
+    fingerprint: str = ""
+    sha256: str = ""
+    reasons: list[str] = field(default_factory=list)  # why it was refused
+    added: list[str] = field(default_factory=list)
+    fast_forwarded: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    conflicts: dict[str, int] = field(default_factory=dict)
+    flagged: list[str] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    already_had: int = 0
+    revisions: int = 0
+    records: int = 0  # in the package
+    forms_added: list[str] = field(default_factory=list)
+    villages_added: list[str] = field(default_factory=list)
+    imported_at: str = ""
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": len(self.added),
+            "fast_forwarded": len(self.fast_forwarded),
+            "merged": len(self.merged),
+            "conflicts": len(self.conflicts),
+            "possible_duplicates": len(self.duplicates),
+            "flagged_for_review": len(self.flagged),
+            "already_had": self.already_had,
+            "revisions_added": self.revisions,
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["counts"] = self.counts()
+        return data
+
+    def take(self, tally: Tally) -> None:
+        self.added, self.fast_forwarded = tally.added, tally.fast_forwarded
+        self.merged, self.conflicts, self.flagged = tally.merged, tally.conflicts, tally.flagged
+        self.already_had, self.revisions = tally.already_had, tally.revisions
+
+
+def import_packages(
+    ws: Workspace,
+    paths: Sequence[Path | str],
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[PackageOutcome]:
+    """Import each package in turn, each in its own transaction. A cancel stops at once: the
+    package in progress is rolled back and the rest are reported as cancelled."""
+    outcomes: list[PackageOutcome] = []
+    stop = False
+    for index, path in enumerate(paths):
+        if stop:
+            outcomes.append(PackageOutcome(str(path), CANCELLED))
+            continue
+        steps = _Steps(progress, cancelled, index, len(paths), Path(path).name)
+        outcome = import_package(ws, path, steps=steps)
+        outcomes.append(outcome)
+        stop = outcome.result == CANCELLED
+    return outcomes
+
+
+def import_package(
+    ws: Workspace, path: Path | str, *, steps: _Steps | None = None
+) -> PackageOutcome:
+    path = Path(path)
+    steps = steps or _Steps(None, None, 0, 1, path.name)
+    outcome = PackageOutcome(str(path))
+    try:
+        outcome.sha256 = _digest(path)
+    except OSError as exc:
+        outcome.reasons = [f"cannot read the file ({exc.strerror or exc})"]
+        return outcome
+    steps("verifying")
+    with opened_package(path, store=ws.store) as (report, top):
+        outcome.package_id, outcome.device_id = report.package_id, report.device_id
+        outcome.device_name, outcome.fingerprint = report.device_name, report.fingerprint
+        outcome.records = report.records
+        if not report.ok or top is None:
+            outcome.reasons = list(report.problems)
+            return outcome
+        steps.total_records = report.records
+        try:
+            with ws.store.session() as s:
+                _Job(ws, s, top / "data", report, outcome, steps).run()
+        except ImportCancelled:
+            outcome.result, outcome.reasons = CANCELLED, ["cancelled; nothing was imported"]
+            _forget(ws, outcome)
+            return outcome
+        except FieldSurveyError as exc:  # PackageRefused, a full disk, a locked database
+            outcome.result, outcome.reasons = REFUSED, [exc.message, *exc.details]
+            _forget(ws, outcome)
+            return outcome
+    _forget(ws, outcome)
+    return outcome
+
+
+def _forget(ws: Workspace, outcome: PackageOutcome) -> None:
+    """Forms and the registry the workspace caches may have changed, or been rolled back."""
+    ws._forget_forms()
+
+
+class _Steps:
+    """Progress over all packages, and cancel; checked between batches of records."""
+
+    def __init__(
+        self,
+        progress: Progress | None,
+        cancelled: Callable[[], bool] | None,
+        index: int,
+        packages: int,
+        name: str,
+    ) -> None:
+        self.progress, self.cancelled = progress, cancelled
+        self.index, self.packages, self.name = index, packages, name
+        self.total_records = 0
+        self.done = 0
+
+    def __call__(self, what: str) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ImportCancelled("import cancelled")
+        if self.progress is not None:
+            fraction = self.done / self.total_records if self.total_records else 0.0
+            scale = 1000
+            done = int(scale * (self.index + fraction))
+            self.progress(done, scale * self.packages, f"{self.name}: {what}")
+
+    def records(self, count: int) -> None:
+        self.done += count
+        self(f"{self.done:,} of {self.total_records:,} records")
+
+
+class _Job:
+    """One package, inside one transaction."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        session: Any,
+        data: Path,
+        report: Any,
+        outcome: PackageOutcome,
+        steps: _Steps,
+    ) -> None:
+        self.ws, self.s, self.data, self.report = ws, session, data, report
+        self.outcome, self.steps = outcome, steps
+        self.parsed: dict[tuple[str, str], Form] = {}  # forms added here, not yet committed
+        self.rules: dict[tuple[str, str], FormRules] = {}
+        self.villages: set[str] = set()
+
+    def run(self) -> None:
+        self.add_forms()
+        self.add_villages()
+        self.steps("records")
+        forms = {(f.form_id, f.version) for f in rec.list_form_defs(session=self.s)}
+        tally = absorb_records(
+            self.s,
+            self.data / "records.jsonl",
+            rules_for=self.rules_for,
+            forms=forms,
+            villages=self.known_village,
+            tick=self.steps.records,
+        )
+        self.outcome.take(tally)
+        self.pin_device()
+        pairs = find_village_duplicates(self.s, self.outcome.villages_added)
+        pairs += find_record_duplicates(self.s, sorted(tally.touched))
+        self.outcome.duplicates = [
+            {"kind": p.kind, "first": p.first, "second": p.second, "reason": p.reason}
+            for p in pairs
+        ]
+        if tally.newest_clock:
+            self.ws.store.hlc_update(tally.newest_clock, session=self.s)
+        changed = tally.changed or self.outcome.forms_added or self.outcome.villages_added
+        self.outcome.result = IMPORTED if changed else ALREADY_HAD
+        self.remember()
+
+    # -- forms ------------------------------------------------------------------------------
+    def add_forms(self) -> None:
+        files = _form_files(self.data)
+        for row in _csv_rows(self.data / "forms" / "forms.csv"):
+            key = (row["form_id"], row["version"])
+            workbook = (self.data / row["file"]).read_bytes()
+            kept = files.get(key, {})
+            existing = rec.get_form_def(session=self.s, form_id=key[0], version=key[1])
+            if existing is None:
+                form = self._parse(key, row["file"], workbook, kept)
+                self.parsed[key] = form
+                title = form.title_in("en")
+            else:
+                title = existing.title
+            try:
+                rec.add_form_def(
+                    session=self.s,
+                    form_id=key[0],
+                    version=key[1],
+                    title=title,
+                    definition=workbook,
+                    files=kept,
+                    actor=self.ws.enumerator,
+                    device_id=self.ws.device_id,
+                )
+            except RefusedError as exc:
+                raise PackageRefused("{reason}; the package was not imported", reason=exc) from exc
+            if existing is None:
+                self.outcome.forms_added.append(f"{key[0]} {key[1]}")
+
+    def _parse(
+        self, key: tuple[str, str], name: str, workbook: bytes, files: dict[str, bytes]
+    ) -> Form:
+        """The form as this transaction sees it (its villages, its forms), whether or not
+        the workbook is committed yet."""
+
+        def external(filename: str) -> list[Choice] | None:
+            if filename == REGISTRY_FILE:
+                return registry_choices(rec.list_villages(session=self.s))
+            return choices_from_bytes(files[filename]) if filename in files else None
+
+        result = check_form_bytes(workbook, file=name, external=external)
+        if result.form is None or (result.form.form_id, result.form.version) != key:
+            first = str(result.problems[0]) if result.problems else "another form"
+            raise PackageRefused(
+                "form '{form_id}' version {version} in the package cannot be opened here "
+                "({reason}); the package was not imported",
+                form_id=key[0],
+                version=key[1],
+                reason=first,
+            )
+        return result.form
+
+    # -- villages ---------------------------------------------------------------------------
+    def add_villages(self) -> None:
+        path = self.data / "forms" / REGISTRY_FILE
+        if not path.is_file():
+            return
+        try:
+            rows = read_registry(path)
+        except RefusedError as exc:
+            raise PackageRefused("{reason}; the package was not imported", reason=exc) from exc
+        provisional = _provisional_codes(path)
+        for row in rows:
+            code = row.pop("code")
+            if rec.get_village(session=self.s, code=code) is not None:
+                self.villages.add(code)
+                continue
+            try:
+                rec.upsert_village(
+                    session=self.s,
+                    code=code,
+                    device_id=self.report.device_id or self.ws.device_id,
+                    provisional=code in provisional,
+                    actor=self.ws.enumerator,
+                    **row,
+                )
+            except FieldSurveyError as exc:
+                raise PackageRefused(
+                    "village '{code}' in the package cannot be kept ({reason}); the package "
+                    "was not imported",
+                    code=code,
+                    reason=exc,
+                ) from exc
+            self.villages.add(code)
+            self.outcome.villages_added.append(code)
+
+    def known_village(self, code: str) -> bool:
+        if code in self.villages:
+            return True
+        if self.s.get(Village, code) is not None:
+            self.villages.add(code)
+            return True
+        return False
+
+    # -- what a record's form says about merging ---------------------------------------------
+    def rules_for(self, form_id: str, version: str) -> FormRules:
+        key = (form_id, version)
+        if key not in self.rules:
+            form = self.parsed.get(key) or self.ws._forms.get(key) or self._stored_form(key)
+            self.rules[key] = form_rules(form)
+        return self.rules[key]
+
+    def _stored_form(self, key: tuple[str, str]) -> Form:
+        fd = rec.get_form_def(session=self.s, form_id=key[0], version=key[1])
+        if fd is None:  # absorb checked every record's form before it asks
+            raise PackageRefused(
+                "form '{form_id}' version {version} is missing", form_id=key[0], version=key[1]
+            )
+        files = {f.file_name: f.data for f in rec.list_form_files(session=self.s, key=key)}
+        form = self._parse(key, f"{key[0]}.xlsx", fd.definition, files)
+        self.parsed[key] = form
+        return form
+
+    # -- the device and the import ------------------------------------------------------------
+    def pin_device(self) -> None:
+        """The first package from a device pins its key (``verify`` refused any other key)."""
+        device_id, key = self.report.device_id, self.report.public_key
+        if not device_id or not key:
+            return
+        device = self.s.get(Device, device_id)
+        if device is None:
+            self.s.add(
+                Device(
+                    id=device_id,
+                    name=self.report.device_name,
+                    public_key=key,
+                    is_local=False,
+                    first_seen=utc_now(),
+                )
+            )
+        elif not device.public_key:
+            device.public_key = key
+            self.s.add(device)
+        elif (
+            not device.is_local
+            and self.report.device_name
+            and device.name != self.report.device_name
+        ):
+            device.name = self.report.device_name
+            self.s.add(device)
+        self.s.flush()
+
+    def remember(self) -> None:
+        outcome = self.outcome
+        outcome.imported_at = utc_now()
+        self.s.add(
+            PackageImport(
+                id=str(uuid.uuid4()),
+                package_id=outcome.package_id,
+                imported_at=outcome.imported_at,
+                file_name=Path(outcome.file).name,
+                sha256=outcome.sha256,
+                device_id=outcome.device_id,
+                device_name=outcome.device_name,
+                actor=self.ws.enumerator,
+                report=canonical_json(outcome.as_json()),
+            )
+        )
+        rec.audit(
+            session=self.s,
+            action="package.import",
+            actor=self.ws.enumerator,
+            device_id=self.ws.device_id,
+            package_id=outcome.package_id,
+            result=outcome.result,
+            **outcome.counts(),
+        )
+        self.s.flush()
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(io.StringIO(fh.read())))
+
+
+def _form_files(data: Path) -> dict[tuple[str, str], dict[str, bytes]]:
+    index = data / "forms" / "form_files.csv"
+    found: dict[tuple[str, str], dict[str, bytes]] = {}
+    if index.is_file():
+        for row in _csv_rows(index):
+            key = (row["form_id"], row["version"])
+            found.setdefault(key, {})[row["name"]] = (data / row["file"]).read_bytes()
+    return found
+
+
+def _provisional_codes(path: Path) -> set[str]:
+    return {
+        row.get("name", "").strip().upper()
+        for row in _csv_rows(path)
+        if row.get("provisional", "").strip().lower() in ("yes", "true", "1")
+    }
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# -- receipts ---------------------------------------------------------------------------------
+
+
+def write_receipt(outcome: PackageOutcome, folder: Path) -> Path:
+    """A small text file the enumerator keeps: which package arrived, when, and what of it,
+    by record uuid and count (in English and Chinese). Written whole or not at all."""
+    lines = [
+        "FieldSurvey import receipt / 导入回执",
+        f"Package / 数据包: {outcome.package_id or '-'}",
+        f"File / 文件: {Path(outcome.file).name}",
+        f"SHA-256: {outcome.sha256}",
+        f"From device / 来自设备: {outcome.device_name or '-'} ({outcome.device_id or '-'})",
+        f"Key fingerprint / 密钥指纹: {outcome.fingerprint or '-'}",
+        f"Imported at (UTC) / 导入时间: {outcome.imported_at or utc_now()}",
+        f"Result / 结果: {outcome.result}",
+        f"Records in package / 数据包中的记录: {outcome.records}",
+    ]
+    for label, value in outcome.counts().items():
+        lines.append(f"{label.replace('_', ' ')}: {value}")
+    lines += [f"refused / 拒绝原因: {reason}" for reason in outcome.reasons]
+    received = sorted(
+        set(outcome.added) | set(outcome.fast_forwarded) | set(outcome.merged)
+        | set(outcome.conflicts)
+    )  # fmt: skip
+    if received:
+        lines.append("Records received / 收到的记录:")
+        lines += [f"  {rid}" for rid in received]
+    name = f"receipt-{(outcome.package_id or outcome.sha256)[:8]}.txt"
+    target = folder / name
+    with AtomicFile(target, overwrite=True) as out:
+        out.fh.write(("\n".join(lines) + "\n").encode("utf-8"))
+        out.commit()
+    return target
+
+
+__all__ = [
+    "ALREADY_HAD",
+    "CANCELLED",
+    "IMPORTED",
+    "REFUSED",
+    "ImportCancelled",
+    "PackageOutcome",
+    "import_package",
+    "import_packages",
+    "write_receipt",
+]

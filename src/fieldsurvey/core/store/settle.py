@@ -1,0 +1,197 @@
+"""Bringing a record's row in step with its revision graph after the graph grew.
+
+The record's answers, status and head are a copy of what its graph says (``merge.state_of``):
+one head is taken as it is (a fast-forward); several heads that merge cleanly get the merge
+revision that joins them, the same on every machine; heads that conflict keep their conflicts
+in the ``conflicts`` table, each value with who set it and when, and the record shows the
+newest values until a person chooses. Runs inside the caller's transaction; commits nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, delete, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from fieldsurvey.core.store.canonical import canonical_json, utc_now
+from fieldsurvey.core.store.merge import (
+    Candidate,
+    FieldConflict,
+    Graph,
+    MergeState,
+    Node,
+    merge_revision_fields,
+    state_of,
+)
+from fieldsurvey.core.store.models import Conflict, Record, Revision
+from fieldsurvey.core.store.records import _hash_fields, _insert, dump_answers
+
+UNCHANGED, FAST_FORWARD, MERGED, CONFLICT = "unchanged", "fast-forward", "merged", "conflict"
+
+Recalculate = Callable[[dict[str, Any], str], dict[str, Any]]  # (answers, when) -> answers
+VillageOf = Callable[[dict[str, Any]], "str | None"]
+
+
+@dataclass(frozen=True)
+class FormRules:
+    """What settling needs to know of a record's form, given by the caller (the store does not
+    parse forms): which question names the form computes, how to compute them again on merged
+    answers, and which answer names the record's village."""
+
+    derived: Callable[[str], bool] = lambda name: False
+    recalculate: Recalculate = lambda answers, when: answers
+    village_of: VillageOf = lambda answers: None
+
+
+@dataclass
+class Settled:
+    outcome: str  # unchanged | fast-forward | merged | conflict
+    state: MergeState
+    merge_revision: str | None = None
+    newly_flagged: bool = False
+
+
+def node_of(rev: Revision) -> Node:
+    return Node(
+        id=rev.id,
+        parents=tuple(rev.parents_list()),
+        answers=rev.answers_dict(),
+        status=rev.status,
+        author=rev.author,
+        device_id=rev.device_id,
+        hlc=rev.hlc,
+        created_at=rev.created_at,
+        kind=rev.kind,
+    )
+
+
+def load_graph(session: Session, record_id: str) -> Graph:
+    revisions = session.exec(select(Revision).where(Revision.record_id == record_id)).all()
+    return Graph(node_of(r) for r in revisions)
+
+
+def settle_record(session: Session, record: Record, rules: FormRules) -> Settled:
+    """Make *record* (its row and conflicts) say what its revisions say now."""
+    graph = load_graph(session, record.id)
+    state = state_of(graph, derived=rules.derived)
+    was_flagged = bool(record.review_flag)
+    if len(state.heads) == 1:
+        head = graph.nodes[state.heads[0]]
+        outcome = UNCHANGED if head.id == record.head_revision_id else FAST_FORWARD
+        _write(session, record, state, head.id, head.created_at, rules, conflicts=[])
+        return Settled(outcome, state, None, bool(state.review_flag) and not was_flagged)
+    if state.clean:
+        heads = [graph.nodes[h] for h in state.heads]
+        created = max(n.created_at for n in heads)
+        answers = rules.recalculate(dict(state.answers), created)
+        fields = merge_revision_fields(heads, answers, state.status)
+        text = dump_answers(answers)
+        values = {**fields, "record_id": record.id, "parents": canonical_json(fields["parents"])}
+        values["answers"] = text
+        values["hash"] = _hash_fields(values, text)
+        if session.get(Revision, values["id"]) is None:
+            _insert(session, Revision, values)
+        state.answers = answers
+        _write(session, record, state, values["id"], created, rules, conflicts=[])
+        return Settled(MERGED, state, values["id"], bool(state.review_flag) and not was_flagged)
+    newest = max((graph.nodes[h] for h in state.heads), key=lambda n: n.order)
+    _write(session, record, state, newest.id, newest.created_at, rules, state.conflicts)
+    return Settled(CONFLICT, state, None, bool(state.review_flag) and not was_flagged)
+
+
+_RECORD = Record.__table__  # type: ignore[attr-defined]
+_UPDATE = (
+    update(_RECORD)
+    .where(_RECORD.c.id == bindparam("record_id"))
+    .values(
+        answers=bindparam("answers"),
+        status=bindparam("status"),
+        head_revision_id=bindparam("head"),
+        updated_at=bindparam("updated_at"),
+        village_code=bindparam("village_code"),
+        conflicts=bindparam("n_conflicts"),
+        review_flag=bindparam("flag"),
+    )
+)
+
+
+def _write(
+    session: Session,
+    record: Record,
+    state: MergeState,
+    head: str,
+    updated_at: str,
+    rules: FormRules,
+    conflicts: list[FieldConflict],
+) -> None:
+    session.flush()
+    village = rules.village_of(state.answers) or record.village_code
+    values = {
+        "record_id": record.id,
+        "answers": dump_answers(state.answers),
+        "status": state.status,
+        "head": head,
+        "updated_at": max(updated_at, record.updated_at),
+        "village_code": village,
+        "n_conflicts": len(conflicts),
+        "flag": state.review_flag,
+    }
+    session.execute(_UPDATE, values)
+    shown = {
+        "answers": values["answers"],
+        "status": state.status,
+        "head_revision_id": head,
+        "updated_at": values["updated_at"],
+        "village_code": village,
+        "conflicts": len(conflicts),
+        "review_flag": state.review_flag,
+    }
+    for key, value in shown.items():  # the row was written by a statement, not the object
+        set_committed_value(record, key, value)
+    _keep_conflicts(session, record.id, conflicts)
+
+
+def _keep_conflicts(session: Session, record_id: str, conflicts: Iterable[FieldConflict]) -> None:
+    """Replace the record's conflict rows, keeping a choice already made for a conflict whose
+    values are still the same ones."""
+    table = Conflict.__table__  # type: ignore[attr-defined]
+    old = {
+        c.path: c
+        for c in session.exec(select(Conflict).where(Conflict.record_id == record_id)).all()
+    }
+    for row in old.values():
+        session.expunge(row)  # the rows go by a statement; the objects only say what they held
+    session.execute(delete(table).where(table.c.record_id == record_id))
+    now = utc_now()
+    for conflict in conflicts:
+        candidates = canonical_json([c.as_json() for c in conflict.candidates])
+        before = old.get(conflict.path)
+        same = before is not None and before.candidates == candidates
+        _insert(
+            session,
+            Conflict,
+            {
+                "record_id": record_id,
+                "path": conflict.path,
+                "base": canonical_json(conflict.base),
+                "candidates": candidates,
+                "found_at": before.found_at if same else now,
+                "choice": before.choice if same else None,
+            },
+        )
+
+
+def conflicts_of(session: Session, record_ids: Iterable[str] | None = None) -> list[Conflict]:
+    query = select(Conflict)
+    if record_ids is not None:
+        query = query.where(col(Conflict.record_id).in_(list(record_ids)))
+    return list(session.exec(query.order_by(col(Conflict.record_id), col(Conflict.path))).all())
+
+
+def candidates_of(conflict: Conflict) -> list[Candidate]:
+    return [Candidate.from_json(c) for c in json.loads(conflict.candidates)]
