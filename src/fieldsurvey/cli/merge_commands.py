@@ -208,46 +208,29 @@ def _settle(args: argparse.Namespace, link: bool) -> int:
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    from fieldsurvey.core.keys import decode_public_key, fingerprint
-    from fieldsurvey.core.store.models import Device
+    from fieldsurvey.core.keys import known_devices
 
-    with _open(args) as ws, ws.store.session(write=False) as s:
-        devices = list(s.query(Device).order_by(Device.first_seen, Device.id))
-    rows = []
-    for d in devices:
-        try:
-            print_key = fingerprint(decode_public_key(d.public_key)) if d.public_key else ""
-        except ValueError:
-            print_key = "(unreadable key)"
-        rows.append(
-            {
-                "id": d.id,
-                "name": d.name,
-                "this_device": d.is_local,
-                "fingerprint": print_key,
-                "first_seen": d.first_seen,
-            }
-        )
+    with _open(args) as ws:
+        devices = known_devices(ws.store)
     if args.json:
-        print_json(rows)
+        print_json([d.__dict__ for d in devices])
         return EXIT_OK
     print_table(
         ["device", "name", "fingerprint", "first seen"],
         [
-            [r["id"], (r["name"] or "") + (" (this device)" if r["this_device"] else ""),
-             r["fingerprint"] or "(no key yet)", r["first_seen"][:10]]
-            for r in rows
+            [d.id, d.name + (" (this device)" if d.this_device else ""),
+             d.fingerprint or "(no key yet)", d.first_seen[:10]]
+            for d in devices
         ],
     )  # fmt: skip
     return EXIT_OK
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    from fieldsurvey.core.store.models import PackageImport
+    from fieldsurvey.core.exchange.importer import import_history
 
-    with _open(args) as ws, ws.store.session(write=False) as s:
-        rows = list(s.query(PackageImport).order_by(PackageImport.imported_at.desc()))
-    reports = [json.loads(r.report) for r in rows]
+    with _open(args) as ws:
+        reports = import_history(ws)
     if args.json:
         print_json(reports)
         return EXIT_OK

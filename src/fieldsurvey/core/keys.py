@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlmodel import col, select
 
 from fieldsurvey.core.store.db import Store
 from fieldsurvey.core.store.models import Device
@@ -89,3 +90,29 @@ def signature_ok(public_raw: bytes, signature: bytes, data: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+@dataclass(frozen=True)
+class KnownDevice:
+    """A device this database knows: itself, or one whose packages it imported."""
+
+    id: str
+    name: str
+    fingerprint: str  # "" while no key is pinned
+    this_device: bool
+    first_seen: str
+
+
+def known_devices(store: Store) -> list[KnownDevice]:
+    """Every device with its key's fingerprint, so a coordinator can compare it by phone with
+    what ``fieldsurvey device`` shows on the laptop."""
+    with store.session(write=False) as s:
+        rows = s.exec(select(Device).order_by(col(Device.first_seen), col(Device.id))).all()
+    out = []
+    for d in rows:
+        try:
+            shown = fingerprint(decode_public_key(d.public_key)) if d.public_key else ""
+        except ValueError:
+            shown = ""
+        out.append(KnownDevice(d.id, d.name or "", shown, bool(d.is_local), d.first_seen))
+    return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -434,6 +435,18 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def import_history(ws: Workspace) -> list[dict[str, Any]]:
+    """The reports of every import into this database, newest first (``PackageOutcome``
+    as JSON, with ``counts``)."""
+    from sqlmodel import col, select
+
+    with ws.store.session(write=False) as s:
+        rows = s.exec(
+            select(PackageImport.report).order_by(col(PackageImport.imported_at).desc())
+        ).all()
+    return [json.loads(r) for r in rows]
+
+
 # -- receipts ---------------------------------------------------------------------------------
 
 
@@ -476,6 +489,7 @@ __all__ = [
     "REFUSED",
     "ImportCancelled",
     "PackageOutcome",
+    "import_history",
     "import_package",
     "import_packages",
     "write_receipt",
