@@ -72,3 +72,24 @@ def settle(qapp):
             qapp.processEvents()
 
     return run
+
+
+@pytest.fixture(scope="session")
+def packages(tmp_path_factory: pytest.TempPathFactory):
+    """Two laptops' packages with conflicting edits of one record (``package_fixtures``)."""
+    try:
+        from package_fixtures import make_packages
+    except ModuleNotFoundError:  # pragma: no cover (should tests/app become a package)
+        from tests.app.package_fixtures import make_packages
+
+    return make_packages(tmp_path_factory.mktemp("laptops"))
+
+
+@pytest.fixture
+def conflicted(workspace, packages):
+    """The workspace after importing both laptops' packages: the record's id, with three
+    conflicts and a possible duplicate of the demo's Sanxi profile."""
+    from fieldsurvey.core.exchange.importer import import_packages
+
+    import_packages(workspace, [packages.a, packages.b])
+    return packages.record_id

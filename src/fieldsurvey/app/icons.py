@@ -27,11 +27,35 @@ NAMES = {
     "database": "mdi6.database-outline",
     "about": "mdi6.information-outline",
     "search": "mdi6.magnify",
+    "review": "mdi6.clipboard-check-outline",
+    "approve": "mdi6.check-decagram-outline",
+    "reject": "mdi6.close-octagon-outline",
+    "reopen": "mdi6.undo-variant",
+    "link": "mdi6.link-variant",
+    "apart": "mdi6.link-variant-off",
+    "receipt": "mdi6.receipt-text-outline",
+    "device": "mdi6.laptop",
+    "history": "mdi6.history",
+    "conflict": "mdi6.call-split",
 }
 
-# Colours of the profile/status dots: none, draft, complete.
-STATE_COLOURS = {"none": "#9e9e9e", "draft": "#e08a00", "complete": "#2e7d32"}
-_STATE_GLYPHS = {"none": "mdi6.circle-outline", "draft": "mdi6.circle-half-full"}
+# Colours of the profile/status dots: none, draft, complete, the review decisions, and a
+# record with conflicting edits that a coordinator must resolve.
+STATE_COLOURS = {
+    "none": "#9e9e9e",
+    "draft": "#e08a00",
+    "complete": "#2e7d32",
+    "approved": "#1565c0",
+    "rejected": "#c62828",
+    "conflict": "#c62828",
+}
+_STATE_GLYPHS = {
+    "none": "mdi6.circle-outline",
+    "draft": "mdi6.circle-half-full",
+    "approved": "mdi6.check-decagram",
+    "rejected": "mdi6.close-circle",
+    "conflict": "mdi6.alert-circle",
+}
 
 
 def icon(name: str, color: str = "#37474f") -> QIcon:

@@ -13,8 +13,18 @@ def status_text(status: str) -> str:
         "complete": tr("Complete"),
         "approved": tr("Approved"),
         "rejected": tr("Rejected"),
+        "conflict": tr("With conflicts"),
     }
     return known.get(status, status)
+
+
+def flag_text(flag: str | None) -> str:
+    """Why a reviewed record needs review again (the core's flag), in the UI language."""
+    known = {
+        "changed after review": tr("Changed in the field after it was reviewed"),
+        "reviewers disagree": tr("Two reviewers decided differently"),
+    }
+    return known.get(flag or "", flag or "")
 
 
 def profile_text(state: str) -> str:

@@ -15,6 +15,12 @@ from PySide6.QtCore import Qt
 from fieldsurvey.app.i18n import language, tr
 from fieldsurvey.app.icons import state_icon
 from fieldsurvey.app.labels import profile_text, short_time, status_text
+from fieldsurvey.app.record_queries import (
+    CONFLICT,
+    conflict_counts,
+    conflict_page,
+    conflict_rows,
+)
 from fieldsurvey.app.table_model import Column, PagedTableModel
 from fieldsurvey.core import queries
 from fieldsurvey.core.queries import RecordFilter, RecordRow, VillageFilter, VillageRow
@@ -104,6 +110,7 @@ class RecordItem:
 
     row: RecordRow
     form_title: str
+    conflicts: int = 0  # fields changed differently on two laptops, not resolved yet
 
     @property
     def id(self) -> str:
@@ -146,20 +153,32 @@ class RecordTableModel(PagedTableModel):
         ws, flt, lang = self.ws, self.filter, language()
 
         def page(offset: int, limit: int, sort: str, descending: bool) -> list[RecordItem]:
-            with ws.store.session(write=False) as s:
-                rows = queries.record_page(
-                    session=s, flt=flt, sort=sort, descending=descending, offset=offset, limit=limit
-                )
+            if flt.status == CONFLICT:
+                pairs = conflict_page(conflict_rows(ws, flt), sort, descending, offset, limit)
+                rows, marks = [r for r, _ in pairs], {r.id: n for r, n in pairs}
+            else:
+                with ws.store.session(write=False) as s:
+                    rows = queries.record_page(
+                        session=s,
+                        flt=flt,
+                        sort=sort,
+                        descending=descending,
+                        offset=offset,
+                        limit=limit,
+                    )
+                marks = conflict_counts(ws)
             titles = {fid: form_title(ws, fid, lang) for fid in {r.form_id for r in rows}}
-            return [RecordItem(r, titles[r.form_id]) for r in rows]
+            return [RecordItem(r, titles[r.form_id], marks.get(r.id, 0)) for r in rows]
 
         return page
 
     def count_query(self) -> Callable[[], int]:
-        store, flt = self.ws.store, self.filter
+        ws, flt = self.ws, self.filter
 
         def count() -> int:
-            with store.session(write=False) as s:
+            if flt.status == CONFLICT:
+                return len(conflict_rows(ws, flt))
+            with ws.store.session(write=False) as s:
                 return queries.record_count(session=s, flt=flt)
 
         return count
@@ -171,7 +190,7 @@ class RecordTableModel(PagedTableModel):
         if column == self.VILLAGE:
             return village_label(row)
         if column == self.STATUS:
-            return status_text(row.status)
+            return status_text(CONFLICT if item.conflicts else row.status)
         if column == self.UPDATED:
             return short_time(row.updated_at)
         if column == self.ENUMERATOR:
@@ -180,12 +199,19 @@ class RecordTableModel(PagedTableModel):
 
     def decoration(self, item: RecordItem, column: int) -> Any:
         if column == self.STATUS:
-            return state_icon("draft" if item.status == "draft" else "complete")
+            return state_icon(CONFLICT if item.conflicts else item.status)
         return None
 
     def tooltip(self, item: RecordItem, column: int) -> Any:
         if column == self.FORM:
             return f"{item.form_title}\n" + tr("Record {id}", id=item.id[:8])
+        if column == self.STATUS and item.conflicts:
+            return tr(
+                "{status}, with {count} field(s) changed differently on two laptops: resolve "
+                "them on the Review page",
+                status=status_text(item.status),
+                count=item.conflicts,
+            )
         return None
 
 

@@ -34,6 +34,7 @@ def village_title(ws: Any, code: str | None) -> str:
 
 class RecordPage(QWidget):
     closed = Signal()  # the user went back
+    reviewRequested = Signal(str)  # record id: resolve its conflicts on the Review page
     changed = Signal()  # a save or finalise changed the lists
     status = Signal(str)
 
@@ -67,17 +68,32 @@ class RecordPage(QWidget):
         self.place.setObjectName("recordPlace")
         self.place.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.review_button = QPushButton(icon("review"), tr("Resolve on the Review page"))
+        self.review_button.clicked.connect(self._to_review)
+        self.review_button.setVisible(bool(self.filler.conflicts))
+
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.back_button)
         bar.addWidget(self.place, 1)
+        bar.addWidget(self.review_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.setSpacing(4)
         layout.addLayout(bar)
         layout.addWidget(self.filler, 1)
 
-        if request.recovered_from:
+        if self.filler.conflicts:
+            self.filler.banner.say(
+                tr(
+                    "Two laptops changed {count} answer(s) of this record differently. It is "
+                    "read-only until a coordinator chooses which values to keep, on the "
+                    "Review page.",
+                    count=self.filler.conflicts,
+                ),
+                "error",
+            )
+        elif request.recovered_from:
             self.filler.banner.say(
                 tr(
                     "Recovered answers: FieldSurvey closed before they were saved. "
@@ -144,6 +160,10 @@ class RecordPage(QWidget):
         close the filler, which keeps unsaved edits as a draft revision."""
         self.filler.flush()
         self.filler.close()
+
+    def _to_review(self) -> None:
+        if self.record_id:
+            self.reviewRequested.emit(self.record_id)
 
     def go_back(self) -> None:
         """The window flushes the filler as it takes the page away."""

@@ -34,12 +34,14 @@ from fieldsurvey.app.filler.question import QuestionWidget
 from fieldsurvey.app.filler.state import FillState
 from fieldsurvey.app.filler.sync import ViewSync
 from fieldsurvey.app.i18n import language, tr
+from fieldsurvey.app.labels import status_text
 from fieldsurvey.app.ui import error_text
 from fieldsurvey.core.forms.model import Form
 from fieldsurvey.core.workspace import Workspace
 
 AUTOSAVE_IDLE_MS = 2000  # after this long without an edit, the answers are autosaved
 DRAFT = "draft"
+REVIEWED = ("approved", "rejected")
 
 
 def _now() -> str:
@@ -77,6 +79,9 @@ class FormFiller(QWidget):
         self.record_id: str = record.id if record else (record_id or str(uuid.uuid4()))
         self.form = ws.form(record.form_id, record.form_version) if record else ws.form(form_id)
         self.status = record.status if record else DRAFT
+        # fields two laptops changed differently: the record waits for a coordinator's choice
+        # on the Review page, and the store refuses to save it meanwhile
+        self.conflicts = int(getattr(record, "conflicts", 0) or 0) if record else 0
         recovered = answers is not None
         start = copy.deepcopy(answers) if recovered else (record.answers_dict() if record else {})
         village = village_code or (record.village_code if record else None)
@@ -90,7 +95,7 @@ class FormFiller(QWidget):
         self.saver = RecordSaver(
             ws, self.form, self.record_id, exists=record is not None, village=village
         )
-        self._read_only = self.status != DRAFT and not recovered
+        self._read_only = (self.status != DRAFT and not recovered) or self.conflicts > 0
         self._unsaved = recovered  # edits not yet in a revision
         self._unautosaved = recovered  # edits not yet in the autosave slot
         self._issue_count = -1
@@ -256,13 +261,22 @@ class FormFiller(QWidget):
             self.banner.say(tr("Every problem is fixed: you can finalise now."), "ok")
 
     def edit(self) -> None:
-        """Unlock a final record; the next save makes a new revision."""
-        if not self._read_only:
+        """Unlock a final record; the next save makes a new revision. A record with conflicts
+        stays locked: its values are chosen on the Review page."""
+        if not self._read_only or self.conflicts:
             return
         self._read_only = False
         self.sync.set_locked(False)
         self._update_mode()
-        self.banner.say(tr("Editing a complete record: saving makes a new revision."))
+        if self.status in REVIEWED:
+            self.banner.say(
+                tr(
+                    "Editing a reviewed record: saving makes it complete again, and it needs "
+                    "a new review."
+                )
+            )
+        else:
+            self.banner.say(tr("Editing a complete record: saving makes a new revision."))
 
     # -- saving ----------------------------------------------------------------------------
     def _store(self, *, complete: bool) -> bool:
@@ -286,12 +300,12 @@ class FormFiller(QWidget):
         self._set_status(tr("Unsaved changes"))
 
     def _set_status(self, note: str) -> None:
-        state = tr("Draft") if self.status == DRAFT else tr("Complete")
+        state = status_text("conflict" if self.conflicts else self.status)
         self.top.status.setText(f"{state} · {note}" if note else state)
 
     def _update_mode(self) -> None:
         ro = self._read_only
-        self.top.edit.setVisible(ro)
+        self.top.edit.setVisible(ro and not self.conflicts)
         self.top.save.setVisible(not ro)
         self.top.finalise.setVisible(not ro)
         self.top.show_saving(final=self.status != DRAFT)

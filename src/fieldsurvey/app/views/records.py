@@ -22,6 +22,7 @@ from fieldsurvey.app.i18n import language, tr
 from fieldsurvey.app.icons import icon
 from fieldsurvey.app.models import RecordItem, RecordTableModel, form_title
 from fieldsurvey.app.navigation import OpenRequest
+from fieldsurvey.app.record_queries import CONFLICT
 from fieldsurvey.app.ui import confirm, debounce, error_text, list_table, show_error
 from fieldsurvey.app.worker import worker
 from fieldsurvey.core import queries
@@ -57,6 +58,9 @@ class RecordsView(QWidget):
             (tr("All statuses"), None),
             (tr("Drafts"), "draft"),
             (tr("Complete"), "complete"),
+            (tr("Approved"), "approved"),
+            (tr("Rejected"), "rejected"),
+            (tr("With conflicts"), CONFLICT),
         ):
             self.state.addItem(text, value)
         self.state.currentIndexChanged.connect(lambda _i: self.apply_filter())
@@ -90,7 +94,10 @@ class RecordsView(QWidget):
         metrics = self.fontMetrics()
         samples = {
             RecordTableModel.VILLAGE: "Shanxiayang 山下阳村",
-            RecordTableModel.STATUS: tr("Complete") + "MMM",
+            RecordTableModel.STATUS: max(
+                (tr("Complete"), tr("With conflicts")), key=metrics.horizontalAdvance
+            )
+            + "MMM",
             RecordTableModel.UPDATED: "2026-11-28 22:59M",
             RecordTableModel.ENUMERATOR: "Enumerator Name",
         }
