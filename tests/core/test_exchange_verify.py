@@ -4,13 +4,12 @@ without extracting anything outside a temporary folder."""
 from __future__ import annotations
 
 import base64
-import json
 import os
 import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,12 @@ from fieldsurvey.cli import main
 from fieldsurvey.core.demo import add_demo_data
 from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED
 from fieldsurvey.core.exchange import ExportOptions, export_package
-from fieldsurvey.core.exchange.bagzip import BagZipWriter
 from fieldsurvey.core.exchange.verify import PackageReport, verify_package
 from fieldsurvey.core.exchange.zipsafe import ZipLimits
 from fieldsurvey.core.keys import DeviceKey, device_key
 from fieldsurvey.core.store import Store, open_store
-from fieldsurvey.core.store.canonical import canonical_json
 from fieldsurvey.core.workspace import Workspace
+from tests.core.packages import put_records, rebag, records_of, rewrite, top_of
 
 
 @pytest.fixture(scope="module")
@@ -49,64 +47,6 @@ def good(made: tuple[Path, Path]) -> Path:
 def store(made: tuple[Path, Path]) -> Iterator[Store]:
     with open_store(made[1], create=False) as opened:
         yield opened
-
-
-def top_of(path: Path) -> str:
-    with zipfile.ZipFile(path) as zf:
-        return zf.namelist()[0].split("/")[0]
-
-
-def rewrite(
-    src: Path,
-    dst: Path,
-    *,
-    change: dict[str, Callable[[bytes], bytes]] | None = None,
-    drop: tuple[str, ...] = (),
-    add: tuple[tuple[zipfile.ZipInfo | str, bytes], ...] = (),
-) -> Path:
-    """A copy of *src* with entries (named relative to the bag folder) changed, dropped, added;
-    added names are taken as they are, so they can be hostile."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            rel = info.filename.split("/", 1)[1]
-            if rel in drop:
-                continue
-            data = zin.read(info)
-            if change and rel in change:
-                data = change[rel](data)
-            zout.writestr(info, data)
-        for name, data in add:
-            zout.writestr(name, data)
-    return dst
-
-
-def rebag(src: Path, dst: Path, key: DeviceKey, mutate: Callable[[dict[str, bytes]], None]) -> Path:
-    """A properly bagged and signed package with changed content (as a careless or hostile
-    exporter could make): the checks past BagIt and the signature must still catch it."""
-    with zipfile.ZipFile(src) as zf:
-        top = top_of(src)
-        files = {i.filename[len(top) + 1 :]: zf.read(i) for i in zf.infolist()}
-    info_lines = files["bag-info.txt"].decode().splitlines()
-    info = [
-        tuple(line.split(": ", 1)) for line in info_lines if not line.startswith("Payload-Oxum")
-    ]
-    info = [(k, key.public_b64 if k == "FieldSurvey-Public-Key" else v) for k, v in info]
-    data = {k: v for k, v in files.items() if k.startswith("data/")}
-    mutate(data)
-    with open(dst, "wb") as fh:
-        bag = BagZipWriter(fh, top=top, date_time=(2026, 10, 12, 0, 0, 0))
-        for name in sorted(data):
-            bag.add_bytes(name, data[name])
-        bag.finish(info, key)  # type: ignore[arg-type]
-    return dst
-
-
-def records_of(data: dict[str, bytes]) -> list[dict]:
-    return [json.loads(line) for line in data["data/records.jsonl"].decode().splitlines()]
-
-
-def put_records(data: dict[str, bytes], records: list[dict]) -> None:
-    data["data/records.jsonl"] = "".join(canonical_json(r) + "\n" for r in records).encode()
 
 
 def refused(report: PackageReport, text: str) -> None:

@@ -292,3 +292,15 @@ def test_a_typed_choice_replaces_the_value() -> None:
     state = h.state()
     assert apply_choices(state, {"a": 10}) == {"a": 10}
     assert isinstance(state.conflicts[0].candidates[0], Candidate)
+
+
+def test_a_row_deleted_beside_an_answer_given_in_it_for_the_first_time_conflicts() -> None:
+    h = History()
+    h.add("o", [], {"r": [{"_row_id": "r1", "item": "a"}]})
+    h.edit("gone", "o", r=[])
+    h.edit("filled", "o", who="li", r=[{"_row_id": "r1", "item": "a", "qty": 4}])
+    state = h.state()
+    [conflict] = state.conflicts
+    assert conflict.path == "r/r1"
+    assert [c.deleted for c in conflict.candidates] == [True, False]
+    assert state.answers["r"] == [{"_row_id": "r1", "item": "a", "qty": 4}]

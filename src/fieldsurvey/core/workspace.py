@@ -122,6 +122,7 @@ class Workspace:
             self._enumerator = enumerator
         if device is not None:
             self.store.set_setting(SETTING_DEVICE_NAME, device)
+            self.store.local_device()  # the device row takes the name now, not at next open
         if language is not None:
             self.store.set_setting(SETTING_LANGUAGE, language)
 

@@ -288,13 +288,15 @@ class Graph:
         )
 
     def base(self, heads: Iterable[str]) -> str | None:
-        """The newest revision every head descends from (None for unrelated heads)."""
+        """The newest revision (by clock) every head descends from (None for unrelated
+        heads)."""
         common = -1
         for h in heads:
             common &= self.ancestry[h]
         if common <= 0:
             return None
-        return self.order[common.bit_length() - 1]
+        shared = [rid for i, rid in enumerate(self.order) if common >> i & 1]
+        return max(shared, key=lambda rid: self.nodes[rid].order)
 
 
 # -- the registers --------------------------------------------------------------------------
@@ -426,10 +428,27 @@ def state_of(graph: Graph, *, derived: Callable[[str], bool]) -> MergeState:
     merged = _merge_dots(graph, [assigned[h] for h in heads])
     status, flag = _status_of(graph, heads, merged.get("", ()), merged, is_derived)
     flag = flag or _review_flag(graph, heads, status)
-    base = graph.base(heads)
+    sources = _sources(graph, heads)
+    base = graph.base(sources)
     conflicts, flat = _settle(graph, merged, is_derived, base)
-    answers = unflatten(flat, _orders(graph, heads))
+    answers = unflatten(flat, _orders(graph, sources))
     return MergeState(heads, answers, status, conflicts, flag)
+
+
+def _sources(graph: Graph, heads: Dots) -> Dots:
+    """The newest revisions people made under the heads: merges made without a person
+    stand for their parents. Which of those merges exist depends on the order packages
+    came in; what they join does not, so row order and the base are taken from these."""
+    found: set[str] = set()
+    todo = list(heads)
+    while todo:
+        rid = todo.pop()
+        node = graph.nodes[rid]
+        if node.kind == MERGE and not node.author and node.parents:
+            todo.extend(node.parents)
+        else:
+            found.add(rid)
+    return graph.maximal(found)
 
 
 def _path_test(derived: Callable[[str], bool]) -> Callable[[str], bool]:
@@ -456,11 +475,12 @@ def _settle(
         if value is not None:
             flat[path] = value
     conflicts: list[FieldConflict] = []
-    for row, members in sorted(_deleted_rows(split, flat).items()):
-        conflict = _row_conflict(graph, row, {d for m in members for d in split[m]}, base)
+    for row, members in sorted(_deleted_rows(split, flat, derived).items()):
+        dots = {d for p in (row, *members) for d in merged.get(p, ())}
+        conflict = _row_conflict(graph, row, dots, base)
         conflicts.append(conflict)
         for path in members:
-            del split[path]
+            split.pop(path, None)
         # the row is kept for now, as the newest of those who edited it left it
         kept = [c for c in conflict.candidates if not c.deleted][-1]
         _restore_row(flat, row)
@@ -485,11 +505,17 @@ def _settle(
     return conflicts, flat
 
 
-def _deleted_rows(split: dict[str, Dots], flat: dict[str, str]) -> dict[str, list[str]]:
-    """Conflicts inside rows that are gone: a row deleted on one side and edited on another.
-    Each is grouped under the outermost deleted row it is in."""
+def _deleted_rows(
+    split: dict[str, Dots], flat: dict[str, str], derived: Callable[[str], bool]
+) -> dict[str, list[str]]:
+    """Rows that are gone while something inside them was changed beside the deletion (a
+    value that survived it, or a conflict): a row deleted on one side and edited on another.
+    Each is grouped under the outermost deleted row it is in; what the form computes inside
+    a row goes with the row and raises nothing."""
     rows: dict[str, list[str]] = {}
-    for path in split:
+    for path in sorted(set(split) | set(flat)):
+        if derived(path):
+            continue
         parts = path.split("/")
         for end in range(2, len(parts), 2):
             row = "/".join(parts[:end])

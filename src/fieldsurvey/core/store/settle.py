@@ -100,6 +100,9 @@ def settle_record(session: Session, record: Record, rules: FormRules) -> Settled
         _write(session, record, state, values["id"], created, rules, conflicts=[])
         return Settled(MERGED, state, values["id"], bool(state.review_flag) and not was_flagged)
     newest = max((graph.nodes[h] for h in state.heads), key=lambda n: n.order)
+    # what the form computes follows the values shown, not whichever merge happened first
+    created = max(graph.nodes[h].created_at for h in state.heads)
+    state.answers = rules.recalculate(dict(state.answers), created)
     _write(session, record, state, newest.id, newest.created_at, rules, state.conflicts)
     return Settled(CONFLICT, state, None, bool(state.review_flag) and not was_flagged)
 
