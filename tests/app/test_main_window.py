@@ -6,7 +6,14 @@ import pytest
 from PySide6.QtGui import QAction, QKeySequence
 
 from fieldsurvey.app.exchange_support import not_exported_count
-from fieldsurvey.app.main_window import RECORDS, SETTINGS, VILLAGES, MainWindow
+from fieldsurvey.app.main_window import (
+    EXCHANGE,
+    RECORDS,
+    REVIEW,
+    SETTINGS,
+    VILLAGES,
+    MainWindow,
+)
 from fieldsurvey.app.navigation import OpenRequest
 from fieldsurvey.app.prefs import qsettings
 from fieldsurvey.core.demo import demo_id
@@ -57,6 +64,21 @@ def test_navigation_and_standard_shortcuts(window):
     assert "F5" in shortcuts
     quit_keys = QKeySequence(QKeySequence.StandardKey.Quit).toString() or "Ctrl+Q"
     assert quit_keys in shortcuts  # never an empty Quit shortcut
+
+
+def test_pages_in_order_with_a_shortcut_each(window):
+    names = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert names == ["Villages", "Records", "Review", "Exchange", "Settings"]
+    pages = (window.villages, window.records, window.review, window.exchange)
+    assert [window.stack.widget(i) for i in (VILLAGES, RECORDS, REVIEW, EXCHANGE)] == list(pages)
+    keys = {a.shortcut().toString(): a for a in window.findChildren(QAction)}
+    for index in range(len(names)):
+        keys[f"Ctrl+{index + 1}"].trigger()
+        assert window.nav.currentRow() == index
+    assert window.stack.currentWidget() is window.settings_view
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert "Import packages…" in texts and "Export package…" in texts
 
 
 def test_window_geometry_is_remembered(qtbot, workspace, settle):
@@ -188,6 +210,21 @@ def test_recovery_at_start_opens_the_autosaved_answers(qtbot, window, workspace)
     window.close_record()
     assert workspace.record(draft).answers_dict()["households"] == 490, "kept as a draft"
     assert workspace.pending_autosaves() == []
+
+
+@needs_filler
+def test_a_record_with_conflicts_sends_the_person_to_the_review_page(
+    qtbot, window, workspace, conflicted, settle
+):
+    window.open_record(OpenRequest("village_profile", conflicted, "SY-SAN-001"))
+    page = window.record_page
+    assert page.review_button.isVisibleTo(page)
+    page.review_button.click()
+    assert window.record_page is None and window.stack.currentWidget() is window.review
+    assert window.nav.currentRow() == REVIEW
+    qtbot.waitUntil(lambda: window.review.panels.currentWidget() is window.review.conflict_panel)
+    assert window.review.conflict_panel.record_id == conflicted
+    settle()
 
 
 def test_open_another_database_switches_the_window(window, workspace, demo_template, tmp_path):

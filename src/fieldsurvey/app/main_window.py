@@ -36,14 +36,16 @@ from fieldsurvey.app.startup import name_enumerator
 from fieldsurvey.app.ui import error_text, show_error
 from fieldsurvey.app.views.exchange import ExchangeView
 from fieldsurvey.app.views.records import RecordsView
+from fieldsurvey.app.views.review import ReviewView
 from fieldsurvey.app.views.settings import SettingsView, form_language
 from fieldsurvey.app.views.villages import VillagesView
 from fieldsurvey.app.worker import worker
 from fieldsurvey.core.errors import FieldSurveyError
 from fieldsurvey.core.workspace import Workspace
 
-VILLAGES, RECORDS, EXCHANGE, SETTINGS = range(4)
+VILLAGES, RECORDS, REVIEW, EXCHANGE, SETTINGS = range(5)
 STATUS_MESSAGE_MS = 8000
+PAGE_ICONS = ("villages", "records", "review", "exchange", "settings")
 
 
 class NavigationList(QListWidget):
@@ -94,23 +96,27 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(22, 22))
         self.nav.setSpacing(2)
         self.nav.setFixedWidth(max(150, self.fontMetrics().horizontalAdvance("M" * 11)))
-        names = ((tr("Villages"), "villages"), (tr("Records"), "records"))
-        names += ((tr("Exchange"), "exchange"), (tr("Settings"), "settings"))
-        for text, name in names:
+        for text, name in zip(self.page_names(), PAGE_ICONS, strict=True):
             QListWidgetItem(icon(name), text, self.nav)
         self.stack = QStackedWidget()
         self.villages = VillagesView(self.ws, page_size=self.page_size)
         self.records = RecordsView(self.ws, page_size=self.page_size)
+        self.review = ReviewView(self.ws)
         self.exchange = ExchangeView(self.ws)
         self.settings_view = SettingsView(self.ws)
-        for page in (self.villages, self.records, self.exchange, self.settings_view):
+        pages = (self.villages, self.records, self.review, self.exchange, self.settings_view)
+        for page in pages:
             self.stack.addWidget(page)
-        for view in (self.villages, self.records):
+        for view in (self.villages, self.records, self.review):
             view.openRequested.connect(self.open_record)
             view.status.connect(self.show_message)
-            view.changed.connect(self.refresh)
+        self.villages.changed.connect(self.refresh)
+        self.records.changed.connect(self.refresh)
+        self.review.changed.connect(self._reviewed)
         self.records.newRequested.connect(self.new_record)
         self.exchange.exported.connect(self.refresh_status)
+        self.exchange.imported.connect(self.refresh)
+        self.exchange.reviewRequested.connect(lambda: self.nav.setCurrentRow(REVIEW))
         self.settings_view.saved.connect(self.refresh_status)
         self.settings_view.languageChanged.connect(self.change_language)
         self.settings_view.openDatabaseRequested.connect(self.choose_database)
@@ -150,13 +156,19 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self._action(tr("Recover unsaved work…"), self.offer_recovery))
         file_menu.addSeparator()
+        file_menu.addAction(
+            self._action(tr("Import packages…"), self.import_packages, None, "import")
+        )
+        file_menu.addAction(
+            self._action(tr("Export package…"), self.export_package, None, "export")
+        )
+        file_menu.addSeparator()
         quit_keys = QKeySequence(QKeySequence.StandardKey.Quit)
         if quit_keys.isEmpty():  # Windows and some Linux desktops name no Quit key: Ctrl+Q
             quit_keys = QKeySequence("Ctrl+Q")
         file_menu.addAction(self._action(tr("Quit"), self.close, quit_keys))
         view_menu = self.menuBar().addMenu(tr("&View"))
-        pages = (tr("Villages"), tr("Records"), tr("Exchange"), tr("Settings"))
-        for index, text in enumerate(pages):
+        for index, text in enumerate(self.page_names()):
             view_menu.addAction(
                 self._action(
                     text, lambda _c=False, i=index: self.nav.setCurrentRow(i), f"Ctrl+{index + 1}"
@@ -168,6 +180,11 @@ class MainWindow(QMainWindow):
         )
         help_menu = self.menuBar().addMenu(tr("&Help"))
         help_menu.addAction(self._action(tr("About FieldSurvey"), self.about, None, "about"))
+
+    @staticmethod
+    def page_names() -> tuple[str, ...]:
+        """The pages in navigation order; Ctrl+1 to Ctrl+5 follow it."""
+        return (tr("Villages"), tr("Records"), tr("Review"), tr("Exchange"), tr("Settings"))
 
     def _build_status_bar(self) -> None:
         bar = QStatusBar()
@@ -243,9 +260,29 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def refresh(self) -> None:
+        for view in (self.villages, self.records, self.review, self.exchange):
+            view.refresh()
+        self.refresh_status()
+
+    def _reviewed(self) -> None:
+        """A review changed records; the review page reloads itself."""
         for view in (self.villages, self.records, self.exchange):
             view.refresh()
         self.refresh_status()
+
+    # -- exchange and review ----------------------------------------------------------------
+    def import_packages(self) -> None:
+        self.exchange.import_packages()
+
+    def export_package(self) -> None:
+        self.exchange.export()
+
+    def show_review(self, record_id: str) -> None:
+        """From an open record with conflicts: the review page, with that record chosen."""
+        if self.record_page is not None and not self._leave_record():
+            return
+        self.review.select_record(record_id)
+        self._select_page(REVIEW)
 
     # -- records ----------------------------------------------------------------------------
     def open_record(self, request: OpenRequest) -> None:
@@ -262,6 +299,7 @@ class MainWindow(QMainWindow):
             show_error(self, tr("Cannot open the record"), error_text(exc))
             return
         page.closed.connect(self.close_record)
+        page.reviewRequested.connect(self.show_review)
         page.changed.connect(self._mark_stale)
         page.status.connect(self.show_message)
         self.record_page = page
