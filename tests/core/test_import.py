@@ -268,3 +268,22 @@ def test_any_database_imports_any_package(fleet: Fleet) -> None:
     rid = county.add_record(PROFILE, {"resident_pop": 5}, village=VILLAGE).record.id
     [outcome] = import_packages(a, [fleet.export(county)])
     assert outcome.added == [rid]
+
+
+def test_the_consolidated_export_carries_reviewed_records_to_the_office(
+    fleet: Fleet, county: Workspace, tmp_path: Path
+) -> None:
+    a, b, rid = shared_record(fleet)
+    answers = {**profile(), "village": "SY-SAN-002"}
+    other = b.add_record(PROFILE, answers, village="SY-SAN-002", complete=True).record.id
+    b.set_values(rid, {"households": "325"})
+    bring(county, fleet.export(a), fleet.export(b))
+    decide(county, rid, "approve", "all good")
+    decide(county, other, "reject", "wrong village")
+    package = fleet.export(county, status="complete")  # finalised: reviewed ones included
+    office = fleet.laptop("office", tmp_path / "office.db")
+    [outcome] = bring(office, package)
+    assert sorted(outcome.added) == sorted([rid, other])
+    assert [r.id for r in office.history(rid)] == [r.id for r in county.history(rid)]
+    assert (office.record(rid).status, office.record(other).status) == ("approved", "rejected")
+    assert state(office) == state(county)

@@ -14,7 +14,14 @@ from collections.abc import Iterable
 from sqlalchemy import and_, exists, func
 from sqlmodel import Session, col, select
 
-from fieldsurvey.core.store.models import COMPLETE, Export, ExportedRecord, Record, Revision
+from fieldsurvey.core.store.models import (
+    COMPLETE,
+    FINAL_STATUSES,
+    Export,
+    ExportedRecord,
+    Record,
+    Revision,
+)
 
 
 def _never_exported() -> object:
@@ -24,6 +31,14 @@ def _never_exported() -> object:
             ExportedRecord.head_revision_id == Record.head_revision_id,
         )
     )
+
+
+def _status_is(status: str) -> object:
+    """``complete`` means finalised: a reviewed record (approved or rejected) is complete
+    too, and goes out in a coordinator's consolidated package with its decision."""
+    if status == COMPLETE:
+        return col(Record.status).in_(FINAL_STATUSES)
+    return Record.status == status
 
 
 def select_records(
@@ -37,7 +52,7 @@ def select_records(
     """The records an export holds, sorted by id; deleted drafts never travel."""
     query = select(Record).where(col(Record.deleted).is_(False))
     if status != "all":
-        query = query.where(Record.status == status)
+        query = query.where(_status_is(status))
     if form_id is not None:
         query = query.where(Record.form_id == form_id)
     if since is not None:
@@ -54,7 +69,7 @@ def pending_count(session: Session, *, status: str = COMPLETE) -> int:
         .where(col(Record.deleted).is_(False), _never_exported())
     )
     if status != "all":
-        query = query.where(Record.status == status)
+        query = query.where(_status_is(status))
     return int(session.exec(query).one())
 
 
