@@ -278,7 +278,7 @@ def decide(ws: Workspace, record_id: str, decision: str, comment: str = "") -> s
         if record.conflicts:
             raise RecordStateError(
                 "record {record_id} has {count} open conflict(s) from merging; resolve them "
-                "first (fieldsurvey conflicts list)",
+                "first (the Review page, or fieldsurvey conflicts list)",
                 record_id=record.id,
                 count=record.conflicts,
             )

@@ -615,7 +615,7 @@ def _editable(record: Record) -> None:
     if record.conflicts:
         raise RecordStateError(
             "record {record_id} has {count} open conflict(s) from merging; resolve them "
-            "first (fieldsurvey conflicts list)",
+            "first (the Review page, or fieldsurvey conflicts list)",
             record_id=record.id,
             count=record.conflicts,
         )
