@@ -287,3 +287,16 @@ def test_the_consolidated_export_carries_reviewed_records_to_the_office(
     assert [r.id for r in office.history(rid)] == [r.id for r in county.history(rid)]
     assert (office.record(rid).status, office.record(other).status) == ("approved", "rejected")
     assert state(office) == state(county)
+
+
+def test_a_package_without_pdf_sheets_imports_the_same(fleet: Fleet, county: Workspace) -> None:
+    import zipfile
+
+    a = fleet.laptop("wang")
+    rid = a.add_record(PROFILE, profile(), village=VILLAGE, complete=True).record.id
+    package = fleet.export(a, pdf="none")
+    with zipfile.ZipFile(package) as zf:
+        assert not [n for n in zf.namelist() if "/data/pdf/" in n]
+        assert [n for n in zf.namelist() if n.endswith("/data/csv/village_profile.csv")]
+    [outcome] = bring(county, package)
+    assert outcome.added == [rid]

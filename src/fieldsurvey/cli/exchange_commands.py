@@ -64,6 +64,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     ex.add_argument(
         "--no-bom", action="store_true", help="CSV without the UTF-8 byte-order mark Excel wants"
     )
+    ex.add_argument(
+        "--pdf",
+        choices=["all", "none"],
+        default="all",
+        help="a PDF sheet for every record (default), or none (quicker, smaller packages)",
+    )
 
     ve = sub.add_parser("verify", help="check packages (zip safety, BagIt, signature, content)")
     ve.add_argument("files", nargs="+", metavar="FILE.zip")
@@ -82,6 +88,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         labels=args.labels,
         group_paths=args.group_paths,
         bom=not args.no_bom,
+        pdf=args.pdf,
         overwrite=args.overwrite,
     )
     result: ExportResult | None = None

@@ -54,6 +54,7 @@ SOURCE_ORGANIZATION = (
     "UN-Habitat and Songyang County: Songyang Innovative Rural Development Programme"
 )
 STATUSES = ("complete", "all")
+PDF_CHOICES = ("all", "none")
 LANGUAGES = ("en", "zh")
 
 Progress = Callable[[int, int, str], None]
@@ -70,6 +71,7 @@ class ExportOptions:
     labels: bool = False
     group_paths: bool = False  # CSV headers as group/name, as Kobo's "group names" option
     bom: bool = True  # a UTF-8 byte-order mark, so Excel reads the CSV files as UTF-8
+    pdf: str = "all"  # "all": a PDF sheet per record; "none": no sheets (a large package)
     overwrite: bool = False  # replace a file already at `out` (the GUI sets it after asking)
 
     def summary(self) -> dict[str, object]:
@@ -160,8 +162,9 @@ def _export(
                 payload = Payload(
                     sel, bag, lang=options.lang, labels=options.labels,
                     group_paths=options.group_paths, bom=options.bom,
+                    sheets=options.pdf == "all",
                 )  # fmt: skip
-                steps.total = sel.steps(len(payload.media))
+                steps.total = sel.steps(len(payload.media), options.pdf == "all")
                 steps("started")
                 payload.write(steps)
                 bag.finish(_bag_info(ws, options, sel, package_id, key.public_b64), key)
@@ -255,6 +258,12 @@ def _check(ws: Workspace, options: ExportOptions) -> Path:
             "status '{status}': expected one of {known}",
             status=options.status,
             known=", ".join(STATUSES),
+        )
+    if options.pdf not in PDF_CHOICES:
+        raise UsageError(
+            "PDF sheets '{pdf}': expected one of {known}",
+            pdf=options.pdf,
+            known=", ".join(PDF_CHOICES),
         )
     if options.lang not in LANGUAGES:
         raise UsageError(

@@ -52,11 +52,11 @@ class Selection:
     def revision_count(self) -> int:
         return sum(len(v) for v in self.revisions.values())
 
-    def steps(self, media: int) -> int:
+    def steps(self, media: int, sheets: bool = True) -> int:
         """Progress units: start, records, forms, each form's tables, the workbook, one per
         sheet and per photo, and the final rename."""
         forms = len({fd.form_id for fd in self.defs})
-        return 5 + forms + len(self.records) + media
+        return 5 + forms + (len(self.records) if sheets else 0) + media
 
 
 class Payload:
@@ -69,8 +69,10 @@ class Payload:
         labels: bool,
         group_paths: bool,
         bom: bool = True,
+        sheets: bool = True,
     ) -> None:
         self.sel = sel
+        self.with_sheets = sheets
         self.bag = bag
         self.lang = lang
         self.labels = labels
@@ -113,7 +115,8 @@ class Payload:
         self.records(tick)
         self.forms(tick)
         self.tables(tick)
-        self.sheets(tick)
+        if self.with_sheets:
+            self.sheets(tick)
         self.photos(tick)
 
     def records(self, tick: Tick) -> None:
