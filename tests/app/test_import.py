@@ -139,7 +139,9 @@ def test_devices_are_listed_with_their_fingerprints(qtbot, workspace, packages, 
         view.devices.index(r, 0).data(): view.devices.index(r, 1).data()
         for r in range(view.devices.rowCount())
     }
-    assert rows["Laptop A"] == packages.fingerprints["Laptop A"]
-    assert rows["Laptop B"] == packages.fingerprints["Laptop B"]
-    assert rows["Test Laptop (this computer)"].count(" ") == 15  # 16 groups of 4, read aloud
+    # two lines of eight groups, to read aloud a line at a time
+    assert rows["Laptop A"].replace("\n", " ") == packages.fingerprints["Laptop A"]
+    assert rows["Laptop B"].replace("\n", " ") == packages.fingerprints["Laptop B"]
+    own = rows["Test Laptop (this computer)"].split("\n")
+    assert [len(line.split()) for line in own] == [8, 8]
     assert view.tabs.tabText(DEVICES_TAB) == "Devices (3)"

@@ -122,7 +122,7 @@ def test_a_duplicate_pair_is_linked(qtbot, workspace, conflicted):
     _select(qtbot, view, DUPLICATES, lambda d: isinstance(d, QueuePair))
     panel = view.duplicate_panel
     assert view.panels.currentWidget() is panel
-    assert panel.title.text() == "Two records of a form a village has once"
+    assert panel.title.text() == "Two “Songyang Village Profile” records for Yangjiatang 杨家堂村"
     assert any(conflicted[:8] in side.text() for side in panel.sides)
     with qtbot.waitSignal(view.changed, timeout=10000):
         qtbot.mouseClick(panel.link_button, Qt.MouseButton.LeftButton)

@@ -10,6 +10,7 @@ from fieldsurvey.app.i18n import tr
 from fieldsurvey.core.forms.model import ROW_ID, Field, Form, Repeat, pick
 
 MAX_ROW_LINES = 8
+LIST_SEPARATORS = {"zh": "、"}  # between the labels of several choices; "; " otherwise
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
 
 
@@ -31,11 +32,12 @@ def answer_text(form: Form | None, name: str, value: Any, lang: str) -> str:
             value.split() if isinstance(value, str) and node.kind == "select_multiple" else value
         )
         codes = codes if isinstance(codes, list) else [codes]
-        return "; ".join(_choice_label(form, node, str(c), lang) for c in codes)
+        separator = LIST_SEPARATORS.get(lang, "; ")
+        return separator.join(_choice_label(form, node, str(c), lang) for c in codes)
     if isinstance(value, bool):
         return tr("Yes") if value else tr("No")
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return LIST_SEPARATORS.get(lang, "; ").join(str(v) for v in value)
     return str(value)
 
 

@@ -41,9 +41,16 @@ def load_devices(ws: Any) -> list[DeviceRow]:
     return rows
 
 
+def two_lines(fingerprint: str) -> str:
+    """Sixteen groups of four as two lines of eight: read aloud a line at a time."""
+    groups = fingerprint.split()
+    half = (len(groups) + 1) // 2
+    return "\n".join(" ".join(g) for g in (groups[:half], groups[half:]) if g)
+
+
 def history_model(parent: Any) -> RowsModel:
     return RowsModel(
-        (tr("Imported"), tr("Package"), tr("From"), tr("Result"), tr("What it brought")),
+        (tr("When"), tr("Package"), tr("From"), tr("Result"), tr("What it brought")),
         lambda r: (
             short_time(r.get("imported_at") or ""),
             file_name(r),
@@ -62,11 +69,7 @@ def devices_model(parent: Any) -> RowsModel:
 
     return RowsModel(
         (tr("Device"), tr("Key fingerprint"), tr("First seen")),
-        lambda d: (
-            name(d),
-            d.fingerprint or tr("no key yet"),
-            short_time(d.first_seen),
-        ),
+        lambda d: (name(d), two_lines(d.fingerprint) or tr("no key yet"), short_time(d.first_seen)),
         tips=lambda d: (tr("Device {id}", id=d.id), d.fingerprint, None),
         parent=parent,
     )

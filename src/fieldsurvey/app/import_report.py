@@ -107,12 +107,12 @@ def summary_text(reports: Sequence[dict[str, Any]]) -> str:
     taken = sum(r.get("result") in (IMPORTED, ALREADY_HAD) for r in reports)
     refused = sum(r.get("result") == REFUSED for r in reports)
     cancelled = sum(r.get("result") == CANCELLED for r in reports)
-    parts = [tr("{done} of {total} package(s) imported", done=taken, total=len(reports))]
+    text = tr("{done} of {total} package(s) imported", done=taken, total=len(reports))
     if refused:
-        parts.append(tr("{count} refused", count=refused))
+        text = tr("{first}, {then}", first=text, then=tr("{count} refused", count=refused))
     if cancelled:
-        parts.append(tr("{count} cancelled", count=cancelled))
-    return ", ".join(parts) + "."
+        text = tr("{first}, {then}", first=text, then=tr("{count} cancelled", count=cancelled))
+    return tr("{sentence}.", sentence=text)
 
 
 def needs_review(reports: Sequence[dict[str, Any]]) -> bool:

@@ -38,6 +38,8 @@ class QueuePair:
     reason: str
     found_at: str
     sides: tuple[str, str]  # each side described in a line or two
+    place: str  # the village (a record pair) or both villages' names (a village pair)
+    form_title: str = ""  # a record pair's form
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,17 @@ def load_queue(ws: Any, lang: str) -> ReviewQueue:
 def _pair(ws: Any, pair: Any, names: _Villages, title: Any) -> QueuePair:
     if pair.kind == "village":
         sides = tuple(f"{names(code)} ({code})" for code in (pair.first, pair.second))
+        place, form = " / ".join(names(code) for code in (pair.first, pair.second)), ""
     else:
         sides = tuple(_record_side(ws, rid, names, title) for rid in (pair.first, pair.second))
-    return QueuePair(pair.kind, pair.first, pair.second, pair.reason, pair.found_at, sides)  # type: ignore[arg-type]
+        try:
+            first = ws.record(pair.first)
+            place, form = names(first.village_code), title(first.form_id)
+        except Exception:  # deleted meanwhile: the pair is still there to settle
+            place, form = "", ""
+    return QueuePair(
+        pair.kind, pair.first, pair.second, pair.reason, pair.found_at, sides, place, form
+    )  # type: ignore[arg-type]
 
 
 def _record_side(ws: Any, record_id: str, names: _Villages, title: Any) -> str:

@@ -85,6 +85,8 @@ class ConflictPanel(QWidget):
     # -- the grid ----------------------------------------------------------------------------
     def _clear(self) -> None:
         self.buttons.clear()
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
         while self.grid.count():
             child = self.grid.takeAt(0).widget()
             if child is not None:
@@ -110,6 +112,7 @@ class ConflictPanel(QWidget):
             self.grid.addWidget(line, row, 0, 1, FIRST_VALUE + columns)
             self._add_row(row + 1, conflict)
             row += 2
+        self.grid.setRowStretch(row, 1)  # rows as tall as they need; the rest below them
         self.host.setEnabled(True)
 
     def _add_row(self, row: int, conflict: ConflictRow) -> None:

@@ -51,7 +51,7 @@ class DuplicatePanel(QWidget):
     def show_pair(self, pair: QueuePair) -> None:
         self.pair = pair
         if pair.kind == "village":
-            self.title.setText(tr("Two villages with the same name"))
+            self.title.setText(tr("Two villages with the same name: {names}", names=pair.place))
             self.explain.setText(
                 tr(
                     "Same: the village added in the field is the registry's village, and its "
@@ -60,16 +60,20 @@ class DuplicatePanel(QWidget):
                 )
             )
         else:
-            self.title.setText(tr("Two records of a form a village has once"))
+            self.title.setText(
+                tr("Two “{form}” records for {village}", form=pair.form_title, village=pair.place)
+            )
             self.explain.setText(
                 tr(
                     "Same: both describe the same village and are marked as duplicates to "
                     "reconcile; neither is changed. Different: the pair is not offered again."
                 )
             )
-        self.reason.setText(
-            tr("Found {when}: {reason}", when=short_time(pair.found_at), reason=pair.reason)
-        )
+        found = short_time(pair.found_at)
+        if pair.kind == "village":  # how close they are, as the core measured it
+            self.reason.setText(tr("Found {when}: {reason}", when=found, reason=pair.reason))
+        else:  # the title says it all
+            self.reason.setText(tr("Found {when}", when=found))
         for label, text in zip(self.sides, pair.sides, strict=True):
             label.setText(text)
         self.set_busy(False)

@@ -117,8 +117,8 @@ class ReviewView(QWidget):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setChildrenCollapsible(False)
-        width = self.fontMetrics().horizontalAdvance("M" * 19)
-        self.splitter.setSizes([width, width * 3])
+        em = self.fontMetrics().horizontalAdvance("M")
+        self.splitter.setSizes([em * 22, em * 50])  # the queue about a third of the width
 
         top = QHBoxLayout()
         top.addWidget(heading)
@@ -186,22 +186,29 @@ class ReviewView(QWidget):
 
     def _entry(self, head: QTreeWidgetItem, group: str, entry: Any) -> QTreeWidgetItem:
         if isinstance(entry, QueuePair):
-            first, second = (s.split("\n")[0] for s in entry.sides)
-            child = QTreeWidgetItem(head, [f"{first}\n{second}"])
+            if entry.kind == "village":
+                what = tr("Two villages with the same name")
+            else:
+                what = tr("Two records of “{form}”", form=entry.form_title)
+            child = QTreeWidgetItem(head, [f"{entry.place or '—'}\n{what}"])
+            child.setToolTip(0, "\n\n".join(entry.sides))
             child.setIcon(0, icon("duplicate"))
             child.setData(0, ITEM_ROLE, entry)
             return child
         if group == CONFLICTS:
-            note = tr("{count} field(s) to choose", count=entry.conflicts)
-            state = "conflict"
+            note, state = tr("{count} field(s) to choose", count=entry.conflicts), "conflict"
         elif group == FLAGGED:
             note, state = flag_text(entry.flag), entry.status
         else:
-            note = f"{entry.enumerator or '—'} · {short_time(entry.updated_at)}"
-            state = entry.status
-        # the village first, then what to do: the form's title is long and comes last
+            note, state = "", entry.status
+        # the village, then what to do and the form (long: it comes last, and may be cut)
         place = entry.village or entry.form_title
-        child = QTreeWidgetItem(head, [f"{place}\n{note} · {entry.form_title}"])
+        what = " · ".join(t for t in (note, entry.form_title) if t)
+        child = QTreeWidgetItem(head, [f"{place}\n{what}"])
+        who = f"{entry.enumerator or '—'} · {short_time(entry.updated_at)}"
+        child.setToolTip(
+            0, f"{place}\n{entry.form_title}\n{status_text(entry.status)} · {who} · {entry.id[:8]}"
+        )
         child.setIcon(0, state_icon(state))
         child.setToolTip(
             0, f"{place}\n{entry.form_title}\n{status_text(entry.status)} · {entry.id[:8]}"
@@ -252,11 +259,13 @@ class ReviewView(QWidget):
         self.conflict_panel.show_conflicts(entry, conflicts)
         self.panels.setCurrentWidget(self.conflict_panel)
 
-    def say(self, text: str, kind: str = "info") -> None:
+    def say(self, text: str, kind: str = "info", *, short: str = "") -> None:
+        """Above the panels, until the next thing done; *short* (else *text*) in the
+        window's status bar."""
         self.notice.setStyleSheet(f"QLabel {{ {NOTICE_STYLES[kind]} padding: 6px 10px; }}")
         self.notice.setText(text)
         self.notice.show()
-        self.status.emit(text)
+        self.status.emit(short or text)
 
     # -- choices and decisions (on the worker) -----------------------------------------------
     def choose(self, record_id: str, path: str, revision: str) -> None:
@@ -277,6 +286,7 @@ class ReviewView(QWidget):
                     "They were saved as a new version that joins both laptops' edits."
                 ),
                 "ok",
+                short=tr("Conflicts resolved"),
             )
             self.changed.emit()
         else:
