@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from fieldsurvey.app.i18n import set_language
 from fieldsurvey.app.review_queue import CONFLICTS, DUPLICATES, WAITING, QueuePair
+from fieldsurvey.app.ui import error_text
 from fieldsurvey.app.views.review import ITEM_ROLE, ReviewView
 from fieldsurvey.core import review
 from fieldsurvey.core.demo import demo_id
@@ -108,12 +109,13 @@ def test_a_record_with_conflicts_is_refused_a_decision_in_the_ui_language(
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(
         "fieldsurvey.app.views.review.show_error",
-        lambda _parent, title, exc: shown.append((title, str(exc))),
+        lambda _parent, title, exc: shown.append((title, error_text(exc))),
     )
     view = _view(qtbot, workspace)
     view.decide(conflicted, "approve", "")
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert shown[0][0] == "决定未能保存"
+    assert "3 处合并产生的未解决冲突" in shown[0][1]  # the core's reason, in Chinese too
     assert workspace.record(conflicted).status == "draft"
 
 

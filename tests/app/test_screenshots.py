@@ -1,4 +1,5 @@
-"""``fieldsurvey screenshots`` renders the eight PNGs, without touching a given database."""
+"""``fieldsurvey screenshots`` renders a PNG per screen and language, without touching a
+given database."""
 
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ EXPECTED = {f"{screen}_{lang}.png" for screen in SCREENS for lang in LANGS}
 
 
 @needs_filler
-def test_screenshots_command_writes_eight_pngs(tmp_path, capsys):
+def test_screenshots_command_writes_a_png_per_screen_and_language(tmp_path, capsys):
     out = tmp_path / "shots"
     assert main(["screenshots", "--out", str(out)]) == 0
-    assert len(EXPECTED) == 8
+    assert len(EXPECTED) == 10  # villages, profile, repeat, records, review
     assert EXPECTED == {p.name for p in out.iterdir()}
     for name in EXPECTED:
         data = (out / name).read_bytes()

@@ -21,7 +21,7 @@ from fieldsurvey.core.errors import RefusedError
 
 WIDTH, HEIGHT = 1280, 800
 LANGS = ("en", "zh")
-SCREENS = ("villages", "profile", "repeat", "records")
+SCREENS = ("villages", "profile", "repeat", "records", "review")
 HALF_FILLED_VILLAGE = "SY-DDB-001"
 REPEAT_VILLAGE = "SY-SAN-001"
 PROBLEM_QUESTION = "pop_over_60"
@@ -89,7 +89,20 @@ def demo_workspace(folder: Path, db: str | None) -> Any:
         ws = Workspace.open(path, create=True)
         ws.initialise(enumerator="Wang Li", device="Laptop 3")
     add_demo_data(ws)  # the records the screens open; safe on a copy that has them already
+    add_conflict(ws, folder)
     return ws
+
+
+def add_conflict(ws: Any, folder: Path) -> None:
+    """Packages from two laptops that changed one record differently, imported: the review
+    page then has a record with conflicts to show."""
+    from fieldsurvey.app.demo_laptops import laptop_packages
+    from fieldsurvey.core.exchange.importer import import_packages
+
+    laptops = folder / "laptops"
+    laptops.mkdir(exist_ok=True)
+    made = laptop_packages(laptops)
+    import_packages(ws, [made.a, made.b])
 
 
 def prepare_out(out: Path) -> None:
@@ -155,7 +168,7 @@ def render(ws: Any, out: Path, langs: tuple[str, ...] = LANGS) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from fieldsurvey.app.i18n import set_language
-    from fieldsurvey.app.main_window import RECORDS, MainWindow
+    from fieldsurvey.app.main_window import RECORDS, REVIEW, MainWindow
     from fieldsurvey.app.navigation import OpenRequest
     from fieldsurvey.core import queries
     from fieldsurvey.core.demo import demo_id
@@ -223,6 +236,11 @@ def render(ws: Any, out: Path, langs: tuple[str, ...] = LANGS) -> list[Path]:
             window.close_record()
         window.nav.setCurrentRow(RECORDS)
         shot("records")
+        conflicted = ws.records(status="conflict")
+        if conflicted:  # the record with conflicts, side by side
+            window.review.select_record(conflicted[0].id)
+        window.nav.setCurrentRow(REVIEW)
+        shot("review")
         window.hide()
         window.deleteLater()
         app.processEvents()
