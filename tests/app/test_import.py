@@ -72,6 +72,8 @@ def test_cancel_rolls_back_the_package_in_progress(qtbot, workspace, packages):
     qtbot.addWidget(dialog)
     dialog.start([packages.a, packages.b, packages.first])
     qtbot.waitUntil(lambda: reached.is_set() and "(2 of 3)" in dialog.message.text())
+    _drop(dialog, [packages.first])  # one import at a time
+    assert dialog.message.text().startswith("Wait until this import has finished")
     with qtbot.waitSignal(dialog.imported, timeout=30000):
         dialog.reject()  # closing while importing means cancel
         assert dialog.message.text().startswith("Stopping")

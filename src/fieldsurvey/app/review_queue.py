@@ -50,13 +50,6 @@ class ReviewQueue:
     waiting_total: int = 0
     duplicates: list[QueuePair] = field(default_factory=list)
 
-    def find(self, record_id: str) -> tuple[str, QueueRecord] | None:
-        for group in (CONFLICTS, FLAGGED, WAITING):
-            for item in getattr(self, group):
-                if item.id == record_id:
-                    return group, item
-        return None
-
 
 def village_name(zh: str, en: str, code: str | None, lang: str) -> str:
     if lang == "zh":

@@ -104,7 +104,12 @@ class ImportDialog(QDialog):
 
     # -- importing ---------------------------------------------------------------------------
     def start(self, paths: Sequence[Path | str]) -> None:
-        if self.job is not None or not paths:
+        if not paths:
+            return
+        if self.job is not None:  # one import at a time: the database takes one writer
+            self.message.setText(
+                tr("Wait until this import has finished, then add the packages again.")
+            )
             return
         self.paths = [Path(p) for p in paths]
         ws, run, chosen = self.ws, self.run_import, list(self.paths)
@@ -181,15 +186,7 @@ class ImportDialog(QDialog):
         accept_packages(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
-        paths = accept_packages(event)
-        if not paths:
-            return
-        if self.job is not None:
-            self.message.setText(
-                tr("Wait until this import has finished, then drop the packages again.")
-            )
-            return
-        self.start(paths)
+        self.start(accept_packages(event))
 
     # -- receipts ----------------------------------------------------------------------------
     def save_receipts(self) -> None:

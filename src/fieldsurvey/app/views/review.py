@@ -36,7 +36,7 @@ from fieldsurvey.app.review_queue import (
     ReviewQueue,
     load_queue,
 )
-from fieldsurvey.app.ui import page_heading, show_error
+from fieldsurvey.app.ui import error_text, page_heading, show_error
 from fieldsurvey.app.views.conflict_panel import ConflictPanel
 from fieldsurvey.app.views.decision_panel import APPROVE, REJECT, DecisionPanel
 from fieldsurvey.app.views.duplicate_panel import DuplicatePanel
@@ -139,7 +139,7 @@ class ReviewView(QWidget):
             lambda: load_queue(ws, lang),
             owner=self,
             on_done=self._show_queue,
-            on_error=lambda exc: self.summary.setText(str(exc)),
+            on_error=lambda exc: self.summary.setText(error_text(exc)),
         )
 
     def select_record(self, record_id: str) -> None:
