@@ -81,6 +81,17 @@ def test_pages_in_order_with_a_shortcut_each(window):
     assert "Import packages…" in texts and "Export package…" in texts
 
 
+def test_after_an_import_every_list_shows_what_came_in(qtbot, window, packages, settle):
+    assert window.records.model.total == 8
+    with qtbot.waitSignal(window.exchange.imported, timeout=30000):
+        window.exchange.import_packages([packages.a, packages.b])
+    settle()
+    window.exchange.import_dialog.close()
+    assert window.records.model.total == 9
+    assert window.review.tree.topLevelItem(0).text(0) == "Conflicting edits (1)"
+    assert window.exchange.history.rowCount() == 2
+
+
 def test_window_geometry_is_remembered(qtbot, workspace, settle):
     first = MainWindow(workspace)
     qtbot.addWidget(first)
