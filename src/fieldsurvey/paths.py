@@ -35,6 +35,29 @@ def user_data_folder() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def is_server_url(text: str) -> bool:
+    """Whether *text* names a PostgreSQL database (``postgresql://…`` or
+    ``postgresql+driver://…``) rather than a file, which may well be called
+    ``postgresql-copy.db``."""
+    return text.startswith(("postgresql:", "postgresql+"))
+
+
+def default_database() -> Path | str:
+    """The real database: ``$FIELDSURVEY_DB`` (a file, or a server's URL as it is), else
+    ``fieldsurvey.db`` in the user data folder."""
+    env = os.environ.get("FIELDSURVEY_DB", "").strip()
+    return env if env and is_server_url(env) else default_db_path()
+
+
+def media_folder(db: Path | str | None) -> Path:
+    """Where the photos of a database's records live: ``media/`` beside a database file; for
+    a server database, ``media/`` in the user data folder (photos are kept by record id, so
+    databases never share a file)."""
+    if db is None or (isinstance(db, str) and is_server_url(db)):
+        return user_data_folder() / "media"
+    return Path(db).parent / "media"
+
+
 def default_db_path() -> Path:
     """The real database: ``$FIELDSURVEY_DB``, else ``fieldsurvey.db`` in the user data folder."""
     env = os.environ.get("FIELDSURVEY_DB")

@@ -31,7 +31,10 @@ class Fleet:
         self.count = 0
 
     def laptop(self, name: str, db: Path | str | None = None) -> Workspace:
-        ws = Workspace.open(db or self.folder / f"{name}.db")
+        if db is None:  # a folder each, as on separate machines (photos live beside the file)
+            (self.folder / name).mkdir(exist_ok=True)
+            db = self.folder / name / f"{name}.db"
+        ws = Workspace.open(db)
         ws.initialise(enumerator=name, device=f"Laptop {name}")
         self.laptops[name] = ws
         return ws

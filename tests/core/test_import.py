@@ -300,3 +300,16 @@ def test_a_package_without_pdf_sheets_imports_the_same(fleet: Fleet, county: Wor
         assert [n for n in zf.namelist() if n.endswith("/data/csv/village_profile.csv")]
     [outcome] = bring(county, package)
     assert outcome.added == [rid]
+
+
+def test_photos_arrive_beside_the_importing_database(fleet: Fleet, county: Workspace) -> None:
+    a = fleet.laptop("wang")
+    answers = {**profile(), "photo_overview": "overview.jpg"}
+    rid = a.add_record(PROFILE, answers, village=VILLAGE, complete=True).record.id
+    (a.media_root / rid).mkdir(parents=True)
+    (a.media_root / rid / "overview.jpg").write_bytes(b"\xff\xd8 a photo")
+    [outcome] = bring(county, fleet.export(a))
+    assert outcome.photos_added == 1
+    assert (county.media_root / rid / "overview.jpg").read_bytes() == b"\xff\xd8 a photo"
+    [again] = bring(county, fleet.export(a))
+    assert again.photos_added == 0 and again.result == "already had"

@@ -75,7 +75,7 @@ def test_a_forged_key_for_a_known_device_is_refused(fleet: Fleet, tmp_path: Path
     # another machine claims to be laptop A: its database copied, with a key of its own
     forged_db = tmp_path / "forged.db"
     a.close()
-    shutil.copy(fleet.folder / "wang.db", forged_db)
+    shutil.copy(fleet.folder / "wang" / "wang.db", forged_db)
     forger = Workspace.open(forged_db)
     forger.store.set_setting(SETTING_SIGNING_KEY, "")
     forger.set_values(rid, {"resident_pop": "1"})

@@ -197,17 +197,30 @@ def no_value_lost(final: Workspace, rid: str) -> None:
         parents = rev.parents_list()
         if not parents:
             return path in flat[r]
-        return any(flat[p].get(path) != flat[r].get(path) for p in parents)
+        # a resolution that keeps one side's value passes it on; it originates only a value
+        # none of the sides had
+        return all(flat[p].get(path) != flat[r].get(path) for p in parents)
 
     record = final.record(rid)
     shown = flatten(record.answers_dict())[0]
     open_conflicts = {v.path: v for v in conflicts(final, rid)}
     paths = {p for f in flat.values() for p in f if p.split("/")[-1] != "double"}
+    def replaced(r: str, path: str, value: str | None) -> bool:
+        """A later edit changed it, or a person resolving a conflict after it chose another."""
+        for d in descendants(r):
+            rev = revisions[d]
+            if rev.kind == "merge" and rev.author:
+                if flat[d].get(path) != value:
+                    return True
+            elif sets(d, path):
+                return True
+        return False
+
     for r in revisions:
         for path in paths:
-            if not sets(r, path) or any(sets(d, path) for d in descendants(r)):
-                continue
             value = flat[r].get(path)
+            if not sets(r, path) or replaced(r, path, value):
+                continue
             if shown.get(path) == value:
                 continue
             assert _in_conflict(open_conflicts, path, value), (r, path, value, shown.get(path))

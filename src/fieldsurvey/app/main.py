@@ -67,7 +67,7 @@ def run_app(db: str | None = None) -> int:
     app = application()
     install_excepthook()
     set_language(ui_language())
-    target: str | Path = db or paths.default_db_path()
+    target: str | Path = db or paths.default_database()
     ws = open_workspace(target)
     if ws is None:
         return EXIT_REFUSED if Path(str(target)).exists() else EXIT_OK

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from fieldsurvey import paths
 from fieldsurvey.app.dialogs.welcome import Welcome, ask_welcome
 from fieldsurvey.app.i18n import set_language, tr
 from fieldsurvey.app.prefs import set_ui_language
@@ -79,7 +80,7 @@ def ask_refused(message: str, parent: QWidget | None = None) -> Choice:
 
 
 def is_new(target: str | Path) -> bool:
-    if isinstance(target, str) and target.startswith("postgresql"):
+    if isinstance(target, str) and paths.is_server_url(target):
         return False
     path = Path(target).expanduser()
     return not path.exists() or (path.is_file() and path.stat().st_size == 0)

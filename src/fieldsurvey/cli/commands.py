@@ -30,7 +30,7 @@ def _open(args: argparse.Namespace, create: bool = False) -> Workspace:
 def cmd_init(args: argparse.Namespace) -> int:
     with _open(args, create=True) as ws:
         result = ws.initialise(enumerator=args.enumerator, device=args.device)
-        print(f"database: {ws.store.path}")
+        print(f"database: {ws.store.path or ws.store.url}")
         print(f"device: {ws.device_name or '(unnamed)'} {ws.device_id}")
         print(f"enumerator: {ws.enumerator or '(not set; use --enumerator NAME)'}")
         print(
@@ -54,6 +54,11 @@ def demo_db_path(args: argparse.Namespace) -> Path:
 def cmd_demo(args: argparse.Namespace) -> int:
     from fieldsurvey.core.demo import add_demo_data, check_demo_target
 
+    if args.db and paths.is_server_url(args.db):
+        raise UsageError(
+            "the demo's sample records go into a database file of their own, not a server "
+            "database; leave out --db, or give a file"
+        )
     target = demo_db_path(args).expanduser()
     if args.path:
         print(target.absolute())

@@ -127,11 +127,13 @@ def _progress() -> Callable[[int, int, str], None]:
 
 def _known_devices(db: str | None) -> tuple[Store | None, str]:
     """The database, if there is one to ask about devices; verify works without it."""
-    path = Path(db) if db else paths.default_db_path()
-    if not path.exists():
-        return None, f"no database at {path}"
+    target = db or paths.default_database()
+    if not (isinstance(target, str) and paths.is_server_url(target)):
+        target = Path(target)
+        if not target.exists():
+            return None, f"no database at {target}"
     try:
-        return open_store(path, create=False), ""
+        return open_store(target, create=False), ""
     except RefusedError as exc:
         return None, exc.message
 

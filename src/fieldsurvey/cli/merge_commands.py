@@ -137,6 +137,9 @@ def _print_outcome(o: PackageOutcome) -> None:
             lines.append(f"  forms added: {', '.join(o.forms_added)}")
         if o.villages_added:
             lines.append(f"  villages added: {', '.join(o.villages_added)}")
+        if o.photos_added:
+            lines.append(f"  photos added: {o.photos_added}")
+    lines += [f"  warning: {w}" for w in o.warnings]
     lines += [f"  {reason}" for reason in o.reasons]
     print("\n".join(lines), file=out)
 

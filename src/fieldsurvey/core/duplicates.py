@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from fieldsurvey.core.errors import UsageError
@@ -94,33 +95,70 @@ def _ordered(a: Village, b: Village) -> tuple[str, str]:
 
 
 def find_record_duplicates(session: Session, record_ids: Iterable[str]) -> list[Pair]:
-    """Records among *record_ids* of a once-per-village form whose village has another one."""
+    """Records among *record_ids* of a once-per-village form whose village has another one:
+    each is paired with the oldest other record of its form and village (one pair per
+    record, however many copies a village has), in a few queries over ids only."""
     ids = list(record_ids)
-    found = []
+    touched: list[tuple[str, str, str, str]] = []
     for start in range(0, len(ids), 500):
-        records = session.exec(
-            select(Record).where(
+        touched += session.exec(
+            select(Record.id, Record.form_id, Record.village_code, Record.created_at).where(
                 col(Record.id).in_(ids[start : start + 500]),
                 col(Record.form_id).in_(ONCE_PER_VILLAGE),
                 col(Record.deleted).is_(False),
+                col(Record.village_code).is_not(None),
             )
         ).all()
-        for record in records:
-            if not record.village_code:
-                continue
-            others = session.exec(
-                select(Record).where(
-                    Record.form_id == record.form_id,
-                    Record.village_code == record.village_code,
-                    Record.id != record.id,
-                    col(Record.deleted).is_(False),
-                )
-            ).all()
-            for other in others:
-                first, second = sorted((other, record), key=lambda r: (r.created_at, r.id))
-                reason = f"two {record.form_id} records for village {record.village_code}"
-                found.append(_remember(session, RECORD, first.id, second.id, reason))
-    return [p for p in found if p is not None]
+    if not touched:
+        return []
+    codes = sorted({t[2] for t in touched})
+    siblings: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for start in range(0, len(codes), 500):
+        for rid, form_id, code, created in session.exec(
+            select(Record.id, Record.form_id, Record.village_code, Record.created_at).where(
+                col(Record.form_id).in_(ONCE_PER_VILLAGE),
+                col(Record.village_code).in_(codes[start : start + 500]),
+                col(Record.deleted).is_(False),
+            )
+        ).all():
+            siblings.setdefault((form_id, code), []).append((created, rid))
+    known = _known_pairs(session, RECORD, [t[0] for t in touched])
+    found = []
+    for rid, form_id, code, created in touched:
+        others = sorted(s for s in siblings.get((form_id, code), []) if s[1] != rid)
+        if not others:
+            continue
+        first, second = sorted([others[0], (created, rid)])
+        if (first[1], second[1]) in known:
+            continue
+        known.add((first[1], second[1]))
+        found.append(
+            Pair(RECORD, first[1], second[1], f"two {form_id} records for village {code}",
+                 OPEN, utc_now())
+        )  # fmt: skip
+    _insert_pairs(session, found)
+    return found
+
+
+def _known_pairs(session: Session, kind: str, ids: list[str]) -> set[tuple[str, str]]:
+    """The pairs already listed that involve one of *ids*."""
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(ids), 250):
+        chunk = ids[start : start + 250]
+        rows = session.exec(
+            select(Duplicate.first, Duplicate.second).where(
+                Duplicate.kind == kind,
+                col(Duplicate.first).in_(chunk) | col(Duplicate.second).in_(chunk),
+            )
+        )
+        found |= {(a, b) for a, b in rows.all()}
+    return found
+
+
+def _insert_pairs(session: Session, pairs: list[Pair]) -> None:
+    if pairs:
+        table = Duplicate.__table__  # type: ignore[attr-defined]
+        session.connection().execute(insert(table), [p.__dict__ for p in pairs])
 
 
 def _remember(session: Session, kind: str, first: str, second: str, reason: str) -> Pair | None:

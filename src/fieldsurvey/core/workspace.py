@@ -90,10 +90,15 @@ class Workspace:
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, create: bool = True) -> Workspace:
-        return cls(open_store(path or paths.default_db_path(), create=create))
+        return cls(open_store(path or paths.default_database(), create=create))
 
     def close(self) -> None:
         self.store.close()
+
+    @property
+    def media_root(self) -> Path:
+        """The folder of this database's photos, one subfolder per record."""
+        return paths.media_folder(self.store.path)
 
     def __enter__(self) -> Workspace:
         return self

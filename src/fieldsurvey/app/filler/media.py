@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-from fieldsurvey import paths
 from fieldsurvey.core.workspace import Workspace
 
 HASH_PREFIX = 16
@@ -25,9 +24,7 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def media_root(ws: Workspace) -> Path:
-    db = ws.store.path
-    base = Path(db).parent if db is not None else paths.default_db_path().parent
-    return base / "media"
+    return ws.media_root
 
 
 def safe_name(name: str) -> str:

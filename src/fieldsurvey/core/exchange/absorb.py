@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from fieldsurvey.core.errors import RefusedError
+from fieldsurvey.core.exchange.schema import content_hash
 from fieldsurvey.core.store.canonical import canonical_json
 from fieldsurvey.core.store.models import REVIEW, Record, Revision
 from fieldsurvey.core.store.settle import (
@@ -124,9 +125,11 @@ class _Batch:
         for record in self.records:
             rid = record["id"]
             fresh = self._fresh(record, held)
+            rows = [_revision_row(rid, rev) for rev in fresh]  # hashes checked here
             if rid not in existing:
                 self._check_new(record)
-                new_records.append(_record_row(record))
+                head = next(r for r in rows if r["id"] == record["head_revision"])
+                new_records.append(_record_row(record, head))
                 self.tally.added.append(rid)
                 if _needs_settling(record):
                     settle.append(rid)
@@ -143,7 +146,7 @@ class _Batch:
                 continue
             else:
                 settle.append(rid)
-            new_revisions += [_revision_row(rid, rev) for rev in fresh]
+            new_revisions += rows
             self.tally.touched.add(rid)
         if new_records:
             self.conn.execute(insert(_RECORDS), new_records)
@@ -257,15 +260,14 @@ def _needs_settling(record: dict[str, Any]) -> bool:
     )
 
 
-def _record_row(record: dict[str, Any]) -> dict[str, Any]:
-    head = next(r for r in record["revisions"] if r["id"] == record["head_revision"])
+def _record_row(record: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": record["id"],
         "form_id": record["form_id"],
         "form_version": record["form_version"],
         "village_code": record["village_code"],
         "status": head["status"],
-        "answers": canonical_json(head["answers"]),
+        "answers": head["answers"],
         "head_revision_id": head["id"],
         "enumerator": record["enumerator"],
         "device_id": record["device_id"],
@@ -278,11 +280,20 @@ def _record_row(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _revision_row(record_id: str, rev: dict[str, Any]) -> dict[str, Any]:
+    """The row to insert, its hash recomputed from the very text that is written."""
+    text = canonical_json(rev["answers"])
+    if content_hash(record_id, rev, text) != rev["hash"]:
+        raise PackageRefused(
+            "revision {revision} of record {record_id} does not match its hash; the package "
+            "was changed or damaged, and was not imported",
+            revision=rev["id"],
+            record_id=record_id,
+        )
     return {
         "id": rev["id"],
         "record_id": record_id,
         "parents": canonical_json(rev["parents"]),
-        "answers": canonical_json(rev["answers"]),
+        "answers": text,
         "status": rev["status"],
         "author": rev["author"],
         "device_id": rev["device_id"],

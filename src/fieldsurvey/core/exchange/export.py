@@ -296,8 +296,7 @@ def _select(ws: Workspace, options: ExportOptions) -> Selection:
         codes = {r.village_code for r in records if r.village_code}
         villages = [v for v in rec.list_villages(session=s) if v.code in codes]
     forms = {key: ws.form(*key) for key in sorted(used)}
-    db = ws.store.path
-    media = db.parent / "media" if db else None
+    media = ws.media_root
     return Selection(records, revisions, defs, forms, villages, media, files=files)
 
 

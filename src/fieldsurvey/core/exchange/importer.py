@@ -18,7 +18,7 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,8 @@ class PackageOutcome:
     records: int = 0  # in the package
     forms_added: list[str] = field(default_factory=list)
     villages_added: list[str] = field(default_factory=list)
+    photos_added: int = 0
+    warnings: list[str] = field(default_factory=list)  # e.g. a photo that could not be copied
     imported_at: str = ""
 
     def counts(self) -> dict[str, int]:
@@ -86,7 +88,7 @@ class PackageOutcome:
         }
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}  # shallow: no deep copy
         data["counts"] = self.counts()
         return data
 
@@ -130,7 +132,9 @@ def import_package(
         outcome.reasons = [f"cannot read the file ({exc.strerror or exc})"]
         return outcome
     steps("verifying")
-    with opened_package(path, store=ws.store) as (report, top):
+    # every check verify makes; the revision hashes are recomputed by the import pass, on the
+    # text it writes, in the same transaction
+    with opened_package(path, store=ws.store, hashes=False) as (report, top):
         outcome.package_id, outcome.device_id = report.package_id, report.device_id
         outcome.device_name, outcome.fingerprint = report.device_name, report.fingerprint
         outcome.records = report.records
@@ -141,6 +145,7 @@ def import_package(
         try:
             with ws.store.session() as s:
                 _Job(ws, s, top / "data", report, outcome, steps).run()
+            _copy_photos(top / "data" / "media", ws.media_root, outcome)
         except ImportCancelled:
             outcome.result, outcome.reasons = CANCELLED, ["cancelled; nothing was imported"]
             _forget(ws, outcome)
@@ -402,6 +407,29 @@ class _Job:
             **outcome.counts(),
         )
         self.s.flush()
+
+
+def _copy_photos(source: Path, target: Path, outcome: PackageOutcome) -> None:
+    """The photos the records name, into this database's media folder, after the records are
+    committed: a photo already there is kept, so importing again copies nothing, and one
+    that could not be copied (a full disk) is a warning; importing again brings it."""
+    if not source.is_dir():
+        return
+    for folder in sorted(p for p in source.iterdir() if p.is_dir()):
+        for photo in sorted(p for p in folder.iterdir() if p.is_file()):
+            dest = target / folder.name / photo.name
+            if dest.exists():
+                continue
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with AtomicFile(dest, overwrite=False) as out:
+                    out.fh.write(photo.read_bytes())
+                    out.commit()
+                outcome.photos_added += 1
+            except OSError as exc:
+                outcome.warnings.append(
+                    f"photo {folder.name}/{photo.name} was not copied ({exc.strerror or exc})"
+                )
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:

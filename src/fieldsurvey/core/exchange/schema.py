@@ -21,8 +21,8 @@ from typing import Any
 from fieldsurvey.core.exchange.content import RECORD_KEYS, REVISION_KEYS
 from fieldsurvey.core.store.canonical import canonical_json
 from fieldsurvey.core.store.hlc import parse_hlc
-from fieldsurvey.core.store.models import REVISION_KINDS, Revision
-from fieldsurvey.core.store.records import revision_hash
+from fieldsurvey.core.store.models import RECORD_STATUSES, REVISION_KINDS
+from fieldsurvey.core.store.records import hash_fields
 
 MAX_LINE = 64 << 20
 MAX_PROBLEMS = 20
@@ -78,7 +78,9 @@ class SchemaReport:
         return self.problems + more
 
 
-def check_records(path: Path) -> SchemaReport:
+def check_records(path: Path, *, hashes: bool = True) -> SchemaReport:
+    """The checks above, streaming. ``hashes=False`` leaves each revision's hash to the
+    caller: the importer recomputes it from the very text it writes, in its transaction."""
     report = SchemaReport()
     if not path.is_file():
         report.add("records.jsonl is missing")
@@ -103,7 +105,7 @@ def check_records(path: Path) -> SchemaReport:
             report.add(f"{where}: record {record['id']} is out of order or repeated")
         last_id = max(last_id, record["id"])
         report.forms.add((record["form_id"], record["form_version"]))
-        for message in _history(record, seen_revisions):
+        for message in _history(record, seen_revisions, hashes):
             report.add(f"{where} (record {record['id']}): {message}")
         report.revisions += len(record["revisions"])
     return report
@@ -146,7 +148,7 @@ def _shape(
     return None
 
 
-def _history(record: dict[str, Any], seen: set[str]) -> Iterator[str]:
+def _history(record: dict[str, Any], seen: set[str], hashes: bool = True) -> Iterator[str]:
     revisions = record["revisions"]
     prior = record.get("prior_revisions", [])
     if not isinstance(prior, list) or not all(isinstance(p, str) for p in prior):
@@ -173,11 +175,13 @@ def _history(record: dict[str, Any], seen: set[str]) -> Iterator[str]:
             yield f"revision {rev['id']}: parent {', '.join(missing)} is not in the package"
         if rev["kind"] not in REVISION_KINDS:
             yield f"revision {rev['id']}: unknown kind {rev['kind']!r}"
+        if rev["status"] not in RECORD_STATUSES:
+            yield f"revision {rev['id']}: unknown status {rev['status']!r}"
         try:
             parse_hlc(rev["hlc"])
         except ValueError:
             yield f"revision {rev['id']}: clock {rev['hlc']!r} is not a hybrid logical clock"
-        if _hash(record["id"], rev) != rev["hash"]:
+        if hashes and content_hash(record["id"], rev) != rev["hash"]:
             yield f"revision {rev['id']}: hash does not match its content"
         ids.add(rev["id"])
     seen |= ids
@@ -185,23 +189,24 @@ def _history(record: dict[str, Any], seen: set[str]) -> Iterator[str]:
         yield f"head revision {record['head_revision']} is not among its revisions"
 
 
-def _hash(record_id: str, rev: dict[str, Any]) -> str:
+def content_hash(record_id: str, rev: dict[str, Any], answers_text: str | None = None) -> str:
+    """What the revision's hash must be, from its content (*answers_text*: its answers as
+    canonical JSON, when the caller has them already); "" when the content cannot be one."""
     try:
-        model = Revision(
-            id=rev["id"],
-            record_id=record_id,
-            parents=canonical_json(rev["parents"]),
-            answers=canonical_json(rev["answers"]),
-            status=rev["status"],
-            author=rev["author"],
-            device_id=rev["device_id"],
-            hlc=rev["hlc"],
-            created_at=rev["created_at"],
-            hash="",
-            kind=rev["kind"],
-            comment=rev.get("comment") or None,
-        )
-        return revision_hash(model)
+        text = canonical_json(rev["answers"]) if answers_text is None else answers_text
+        fields = {
+            "id": rev["id"],
+            "record_id": record_id,
+            "parents": list(rev["parents"]),
+            "status": rev["status"],
+            "author": rev["author"],
+            "device_id": rev["device_id"],
+            "hlc": rev["hlc"],
+            "created_at": rev["created_at"],
+            "kind": rev["kind"],
+            "comment": rev.get("comment"),
+        }
+        return hash_fields(fields, text)
     except (TypeError, ValueError):
         return ""
 

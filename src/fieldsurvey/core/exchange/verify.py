@@ -72,11 +72,17 @@ def verify_package(
 
 @contextlib.contextmanager
 def opened_package(
-    path: Path | str, *, store: Store | None = None, limits: ZipLimits | None = None
+    path: Path | str,
+    *,
+    store: Store | None = None,
+    limits: ZipLimits | None = None,
+    hashes: bool = True,
 ) -> Iterator[tuple[PackageReport, Path | None]]:
     """Verify a package and, while the block runs, give its extracted top folder: an import
     reads exactly the files that were checked, never the zip again. The folder is None when
-    the zip itself was refused; either way ``report.ok`` says whether anything may be read."""
+    the zip itself was refused; either way ``report.ok`` says whether anything may be read.
+    ``hashes=False`` leaves recomputing each revision's hash to an importer that does it on
+    the text it writes (every other check is made here)."""
     report = PackageReport(Path(path))
     with tempfile.TemporaryDirectory(prefix="fieldsurvey-verify-") as tmp:
         try:
@@ -89,7 +95,7 @@ def opened_package(
         report.info = info
         _tag_coverage(top, report)
         _signature(top, info, report, store)
-        _content(top, info, report)
+        _content(top, info, report, hashes)
         yield report, top
 
 
@@ -230,7 +236,7 @@ def _device(report: PackageReport, public_b64: str, store: Store | None) -> None
         )
 
 
-def _content(top: Path, info: dict[str, str], report: PackageReport) -> None:
+def _content(top: Path, info: dict[str, str], report: PackageReport, hashes: bool = True) -> None:
     fmt = info.get("FieldSurvey-Package-Format", "")
     if fmt and (not fmt.isdigit() or int(fmt) > int(PACKAGE_FORMAT)):
         made_by = info.get("FieldSurvey-App-Version", "").strip() or "a newer version"
@@ -240,7 +246,7 @@ def _content(top: Path, info: dict[str, str], report: PackageReport) -> None:
             f"FieldSurvey {made_by} or later"
         )
         return
-    schema = check_records(top / "data" / "records.jsonl")
+    schema = check_records(top / "data" / "records.jsonl", hashes=hashes)
     report.records, report.revisions = schema.records, schema.revisions
     report.problems += [f"content: {m}" for m in schema.messages()]
     for key, found in (

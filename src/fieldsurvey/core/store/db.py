@@ -42,6 +42,7 @@ from fieldsurvey.core.store.models import (
     Revision,
     Setting,
 )
+from fieldsurvey.paths import is_server_url
 
 APPLICATION_ID = 0x46535631  # "FSV1" in the SQLite header: this file is a FieldSurvey store
 SCHEMA_VERSION = 4  # PRAGMA user_version; bump with every migration
@@ -102,13 +103,6 @@ def open_store(path: Path | str, *, create: bool = True) -> Store:
             engine.dispose()
         lock.release()
         raise
-
-
-def is_server_url(text: str) -> bool:
-    """Whether *text* names a PostgreSQL database (``postgresql://…`` or
-    ``postgresql+driver://…``) rather than a file, which may well be called
-    ``postgresql-copy.db``."""
-    return text.startswith(("postgresql:", "postgresql+"))
 
 
 def server_url(url: str) -> URL:

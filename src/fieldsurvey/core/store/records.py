@@ -98,7 +98,7 @@ def revision_hash(revision: Revision) -> str:
     """sha256 of the canonical JSON of everything a revision says, parents included."""
     fields = {k: getattr(revision, k) for k in _HASHED}
     fields["comment"] = revision.comment
-    return _hash_fields(fields, canonical_json(json.loads(revision.answers)))
+    return hash_fields(fields, canonical_json(json.loads(revision.answers)))
 
 
 _HASHED = (
@@ -114,11 +114,12 @@ _HASHED = (
 )
 
 
-def _hash_fields(fields: dict[str, Any], canonical_answers: str) -> str:
+def hash_fields(fields: dict[str, Any], canonical_answers: str) -> str:
     """The hash, given the answers already as canonical JSON. "answers" sorts first among the
     keys, so the document is spliced together rather than decoded and re-encoded on each save."""
     rest = {k: fields[k] for k in _HASHED}
-    rest["parents"] = json.loads(rest["parents"])
+    if isinstance(rest["parents"], str):  # as stored: canonical JSON text
+        rest["parents"] = json.loads(rest["parents"])
     if fields.get("comment"):  # only review decisions carry one; older hashes stay valid
         rest["comment"] = fields["comment"]
     document = '{"answers":' + canonical_answers + "," + canonical_json(rest)[1:]
@@ -308,7 +309,7 @@ def _check_parents(session: Session, record_id: str, parents: list[str]) -> None
 def _revision_values(*, answers_text: str, parents: list[str], **fields: Any) -> dict[str, Any]:
     values = {"id": str(uuid.uuid4()), "parents": canonical_json(parents), "answers": answers_text}
     values.update(fields)
-    values["hash"] = _hash_fields(values, answers_text)  # answers_text is canonical
+    values["hash"] = hash_fields(values, answers_text)  # answers_text is canonical
     return values
 
 

@@ -29,7 +29,7 @@ from fieldsurvey.core.store.merge import (
     state_of,
 )
 from fieldsurvey.core.store.models import Conflict, Record, Revision
-from fieldsurvey.core.store.records import _hash_fields, _insert, dump_answers
+from fieldsurvey.core.store.records import _insert, dump_answers, hash_fields
 
 UNCHANGED, FAST_FORWARD, MERGED, CONFLICT = "unchanged", "fast-forward", "merged", "conflict"
 
@@ -93,7 +93,7 @@ def settle_record(session: Session, record: Record, rules: FormRules) -> Settled
         text = dump_answers(answers)
         values = {**fields, "record_id": record.id, "parents": canonical_json(fields["parents"])}
         values["answers"] = text
-        values["hash"] = _hash_fields(values, text)
+        values["hash"] = hash_fields(values, text)
         if session.get(Revision, values["id"]) is None:
             _insert(session, Revision, values)
         state.answers = answers
