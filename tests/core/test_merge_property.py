@@ -205,6 +205,7 @@ def no_value_lost(final: Workspace, rid: str) -> None:
     shown = flatten(record.answers_dict())[0]
     open_conflicts = {v.path: v for v in conflicts(final, rid)}
     paths = {p for f in flat.values() for p in f if p.split("/")[-1] != "double"}
+
     def replaced(r: str, path: str, value: str | None) -> bool:
         """A later edit changed it, or a person resolving a conflict after it chose another."""
         for d in descendants(r):
