@@ -121,3 +121,19 @@ def test_record_rows_sort_filter_and_count_alike(store: Store) -> None:
         assert q.form_ids(session=s) == ["tiny-a", "tiny_b"]
         [row] = q.record_page(session=s, flt=q.RecordFilter(search="xiazhen"))
         assert (row.village_zh, row.village_en, row.status) == ("下圳村", "xiazhen", "complete")
+
+
+def test_records_with_open_conflicts_are_a_filter_of_their_own(store: Store) -> None:
+    from sqlalchemy import update
+
+    from fieldsurvey.core.store.models import Record
+
+    with store.session() as s:
+        s.execute(update(Record).where(Record.id == ID(2)).values(conflicts=3))
+    with store.session(write=False) as s:
+        flt = q.RecordFilter(status="conflict")
+        rows = q.record_page(session=s, flt=flt)
+        assert [(r.id, r.status, r.conflicts) for r in rows] == [(ID(2), "complete", 3)]
+        assert q.record_count(session=s, flt=flt) == 1
+        others = q.record_page(session=s, flt=q.RecordFilter(status="complete"))
+        assert {r.id: r.conflicts for r in others}[ID(2)] == 3

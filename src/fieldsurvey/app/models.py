@@ -15,15 +15,10 @@ from PySide6.QtCore import Qt
 from fieldsurvey.app.i18n import language, tr
 from fieldsurvey.app.icons import state_icon
 from fieldsurvey.app.labels import profile_text, short_time, status_text
-from fieldsurvey.app.record_queries import (
-    CONFLICT,
-    conflict_counts,
-    conflict_page,
-    conflict_rows,
-)
 from fieldsurvey.app.table_model import Column, PagedTableModel
 from fieldsurvey.core import queries
 from fieldsurvey.core.queries import RecordFilter, RecordRow, VillageFilter, VillageRow
+from fieldsurvey.core.store.records import CONFLICT
 
 
 def township_name(code: str, name_zh: str) -> str:
@@ -110,7 +105,11 @@ class RecordItem:
 
     row: RecordRow
     form_title: str
-    conflicts: int = 0  # fields changed differently on two laptops, not resolved yet
+
+    @property
+    def conflicts(self) -> int:
+        """Fields changed differently on two laptops, not resolved yet."""
+        return self.row.conflicts
 
     @property
     def id(self) -> str:
@@ -153,22 +152,17 @@ class RecordTableModel(PagedTableModel):
         ws, flt, lang = self.ws, self.filter, language()
 
         def page(offset: int, limit: int, sort: str, descending: bool) -> list[RecordItem]:
-            if flt.status == CONFLICT:
-                pairs = conflict_page(conflict_rows(ws, flt), sort, descending, offset, limit)
-                rows, marks = [r for r, _ in pairs], {r.id: n for r, n in pairs}
-            else:
-                with ws.store.session(write=False) as s:
-                    rows = queries.record_page(
-                        session=s,
-                        flt=flt,
-                        sort=sort,
-                        descending=descending,
-                        offset=offset,
-                        limit=limit,
-                    )
-                marks = conflict_counts(ws)
+            with ws.store.session(write=False) as s:
+                rows = queries.record_page(
+                    session=s,
+                    flt=flt,
+                    sort=sort,
+                    descending=descending,
+                    offset=offset,
+                    limit=limit,
+                )
             titles = {fid: form_title(ws, fid, lang) for fid in {r.form_id for r in rows}}
-            return [RecordItem(r, titles[r.form_id], marks.get(r.id, 0)) for r in rows]
+            return [RecordItem(r, titles[r.form_id]) for r in rows]
 
         return page
 
@@ -176,8 +170,6 @@ class RecordTableModel(PagedTableModel):
         ws, flt = self.ws, self.filter
 
         def count() -> int:
-            if flt.status == CONFLICT:
-                return len(conflict_rows(ws, flt))
             with ws.store.session(write=False) as s:
                 return queries.record_count(session=s, flt=flt)
 

@@ -67,6 +67,8 @@ class RecordRow:
     enumerator: str
     created_at: str
     updated_at: str
+    conflicts: int = 0  # fields two laptops changed differently, not resolved yet
+    review_flag: str | None = None  # why a reviewed record needs review again
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ class VillageFilter:
 @dataclass(frozen=True)
 class RecordFilter:
     form_id: str | None = None
-    status: str | None = None
+    status: str | None = None  # a status, or "conflict": records with open conflicts
     village_code: str | None = None
     search: str = ""  # village name or code, enumerator, id prefix, or any answer text
 
@@ -298,7 +300,9 @@ def _record_where(query: Any, flt: RecordFilter) -> Any:
     query = query.where(col(Record.deleted).is_(False))
     if flt.form_id:
         query = query.where(col(Record.form_id) == flt.form_id)
-    if flt.status:
+    if flt.status == rec.CONFLICT:
+        query = query.where(col(Record.conflicts) > 0)
+    elif flt.status:
         query = query.where(col(Record.status) == flt.status)
     if flt.village_code:
         query = query.where(col(Record.village_code) == flt.village_code)
@@ -352,6 +356,8 @@ def record_page(
             col(Record.enumerator),
             col(Record.created_at),
             col(Record.updated_at),
+            col(Record.conflicts),
+            col(Record.review_flag),
         )
         .select_from(Record)
         .outerjoin(Village, col(Village.code) == col(Record.village_code))
@@ -370,6 +376,8 @@ def record_page(
             enumerator=r[7] or "",
             created_at=r[8],
             updated_at=r[9],
+            conflicts=int(r[10] or 0),
+            review_flag=r[11],
         )
         for r in session.exec(query).all()
     ]

@@ -22,11 +22,11 @@ from fieldsurvey.app.i18n import language, tr
 from fieldsurvey.app.icons import icon
 from fieldsurvey.app.models import RecordItem, RecordTableModel, form_title
 from fieldsurvey.app.navigation import OpenRequest
-from fieldsurvey.app.record_queries import CONFLICT
 from fieldsurvey.app.ui import confirm, debounce, error_text, list_table, show_error
 from fieldsurvey.app.worker import worker
 from fieldsurvey.core import queries
 from fieldsurvey.core.queries import RecordFilter
+from fieldsurvey.core.store.records import CONFLICT
 
 SEARCH_PAUSE_MS = 250
 
