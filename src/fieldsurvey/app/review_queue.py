@@ -11,6 +11,7 @@ from fieldsurvey.app.labels import short_time, status_text
 from fieldsurvey.app.models import form_title
 from fieldsurvey.core import queries, review
 from fieldsurvey.core.queries import RecordFilter
+from fieldsurvey.core.store import records as rec
 
 WAITING_SHOWN = 500  # complete records listed at once; the count says how many there are
 CONFLICTS, FLAGGED, WAITING, DUPLICATES = "conflicts", "flagged", "waiting", "duplicates"
@@ -96,12 +97,23 @@ def load_queue(ws: Any, lang: str) -> ReviewQueue:
             flag=r.review_flag,
         )
 
-    conflicted = ws.records(status="conflict")
-    flagged = [r for r in ws.records() if r.review_flag and not r.conflicts]
-    held = {r.id for r in conflicted} | {r.id for r in flagged}
     waiting_filter = RecordFilter(status="complete")
     with ws.store.session(write=False) as s:
         names = _Villages(s, lang)
+        conflicted = queries.record_page(
+            session=s, flt=RecordFilter(status=rec.CONFLICT), descending=False, limit=WAITING_SHOWN
+        )
+        flagged = [
+            r
+            for r in queries.record_page(
+                session=s,
+                flt=RecordFilter(status=rec.FLAGGED),
+                descending=False,
+                limit=WAITING_SHOWN,
+            )
+            if not r.conflicts
+        ]
+        held = {r.id for r in conflicted} | {r.id for r in flagged}
         rows = queries.record_page(
             session=s, flt=waiting_filter, sort="updated", descending=False, limit=WAITING_SHOWN
         )

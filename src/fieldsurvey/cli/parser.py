@@ -110,8 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     rl.add_argument(
         "--status",
         metavar="S",
-        choices=["draft", "complete", "approved", "rejected", "conflict"],
-        help="draft, complete, approved, rejected, or conflict (open conflicts from merging)",
+        choices=["draft", "complete", "approved", "rejected", "conflict", "flagged"],
+        help="draft, complete, approved, rejected; conflict (open conflicts from merging) or "
+        "flagged (reviewed, then changed in the field)",
     )
     rl.add_argument("--json", action="store_true", help="machine-readable output")
     ra = rsub.add_parser("add", help="add a record from a JSON file of answers; prints its uuid")

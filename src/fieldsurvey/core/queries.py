@@ -81,7 +81,7 @@ class VillageFilter:
 @dataclass(frozen=True)
 class RecordFilter:
     form_id: str | None = None
-    status: str | None = None  # a status, or "conflict": records with open conflicts
+    status: str | None = None  # a status, "conflict" (open conflicts) or "flagged" (review again)
     village_code: str | None = None
     search: str = ""  # village name or code, enumerator, id prefix, or any answer text
 
@@ -302,6 +302,8 @@ def _record_where(query: Any, flt: RecordFilter) -> Any:
         query = query.where(col(Record.form_id) == flt.form_id)
     if flt.status == rec.CONFLICT:
         query = query.where(col(Record.conflicts) > 0)
+    elif flt.status == rec.FLAGGED:
+        query = query.where(col(Record.review_flag).is_not(None))
     elif flt.status:
         query = query.where(col(Record.status) == flt.status)
     if flt.village_code:

@@ -36,6 +36,7 @@ from fieldsurvey.core.store.models import (
 
 MIN_PREFIX = 8
 CONFLICT = "conflict"  # not a status: records whose heads conflict, as lists filter them
+FLAGGED = "flagged"  # not a status either: reviewed records changed since, to review again
 _HEX_PREFIX = re.compile(r"[0-9a-f-]+")
 # A village code as registries write them (SY-SAN-001, 331125001, NEW-1A2B3C4D): it names
 # files in exports, cells in spreadsheets and choices in forms, so nothing else gets in.
@@ -350,12 +351,14 @@ def list_records(
     include_deleted: bool = False,
 ) -> list[Record]:
     """Records, most recently changed first; *status* ``conflict`` lists those with open
-    conflicts from merging, whatever their status."""
+    conflicts from merging and ``flagged`` those to review again, whatever their status."""
     query = select(Record)
     if form_id is not None:
         query = query.where(Record.form_id == form_id)
     if status == CONFLICT:
         query = query.where(col(Record.conflicts) > 0)
+    elif status == FLAGGED:
+        query = query.where(col(Record.review_flag).is_not(None))
     elif status is not None:
         query = query.where(Record.status == status)
     if village_code is not None:
