@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldsurvey.core.exchange.importer import import_packages
+from fieldsurvey.core.exchange.importer import PackageOutcome, import_packages
 from fieldsurvey.core.keys import SETTING_SIGNING_KEY, device_key
 from fieldsurvey.core.store.canonical import canonical_json
 from fieldsurvey.core.store.records import revision_hash
@@ -30,7 +30,7 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def refused_unchanged(ws: Workspace, package: Path, reason: str) -> None:
+def refused_unchanged(ws: Workspace, package: Path, reason: str) -> PackageOutcome:
     """Import *package* into *ws* (closed and reopened around it, so the file's bytes can be
     compared): refused naming *reason*, and not one byte of the database changed."""
     path = ws.store.path
@@ -46,6 +46,7 @@ def refused_unchanged(ws: Workspace, package: Path, reason: str) -> None:
     finally:
         ws2.close()
     assert file_digest(path) == before
+    return outcome
 
 
 def a_record(fleet: Fleet) -> tuple[Workspace, str]:
@@ -168,7 +169,8 @@ def test_a_record_filed_under_a_village_nobody_has_is_refused(fleet: Fleet, tmp_
         put_records(data, records)
 
     package = rebag(fleet.export(a), tmp_path / "nowhere.zip", key, lose_the_village)
-    refused_unchanged(county, package, "village 'SY-NOWHERE-9'")
+    outcome = refused_unchanged(county, package, "village 'SY-NOWHERE-9'")
+    assert "SY-NOWHERE-9" in outcome.reasons_zh[0] and "村庄" in outcome.reasons_zh[0]
 
 
 def test_a_missing_file_is_refused_with_its_reason(fleet: Fleet, tmp_path: Path) -> None:

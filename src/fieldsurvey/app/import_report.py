@@ -83,6 +83,8 @@ def reasons_text(report: dict[str, Any]) -> str:
     """Why a package was refused, as the core said it (translated where the catalogue knows
     the sentence)."""
     lang = language()
+    if lang == "zh" and report.get("reasons_zh"):
+        return "；".join(str(r) for r in report["reasons_zh"])
     return "; ".join(core_message(str(r), lang) for r in report.get("reasons") or ())
 
 

@@ -60,6 +60,7 @@ class PackageOutcome:
     fingerprint: str = ""
     sha256: str = ""
     reasons: list[str] = field(default_factory=list)  # why it was refused
+    reasons_zh: list[str] = field(default_factory=list)  # the same in Chinese, where known
     added: list[str] = field(default_factory=list)
     fast_forwarded: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
@@ -152,6 +153,7 @@ def import_package(
             return outcome
         except FieldSurveyError as exc:  # PackageRefused, a full disk, a locked database
             outcome.result, outcome.reasons = REFUSED, [exc.message, *exc.details]
+            outcome.reasons_zh = [exc.localized("zh"), *exc.localized_details("zh")]
             _forget(ws, outcome)
             return outcome
     _forget(ws, outcome)
