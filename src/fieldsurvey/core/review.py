@@ -51,6 +51,7 @@ class ConflictView:
 
     record_id: str
     form_id: str
+    form_version: str
     village_code: str | None
     path: str  # as stored: rows by id
     shown: str  # as shown and typed: rows by number, e.g. cooperative[2]/coop_members
@@ -67,6 +68,7 @@ class ConflictView:
         return {
             "record": self.record_id,
             "form_id": self.form_id,
+            "form_version": self.form_version,
             "village_code": self.village_code,
             "field": self.shown,
             "path": self.path,
@@ -123,6 +125,7 @@ def _view(record: Record, row: Conflict) -> ConflictView:
     return ConflictView(
         record_id=record.id,
         form_id=record.form_id,
+        form_version=record.form_version,
         village_code=record.village_code,
         path=row.path,
         shown=shown_path(answers, row.path),
