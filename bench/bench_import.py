@@ -22,7 +22,6 @@ import copy
 import json
 import os
 import random
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -202,7 +201,7 @@ def floor_seconds(base: Path, records: list[tuple], revisions: list[tuple]) -> f
 
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from fieldsurvey.core.exchange.importer import import_packages
 from fieldsurvey.core.workspace import Workspace
@@ -212,9 +211,11 @@ start = time.perf_counter()
 outcomes = import_packages(ws, packages)
 seconds = time.perf_counter() - start
 ws.close()
+# VmHWM is this process's own peak; ru_maxrss would count the parent it was forked from
+peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
 print(json.dumps({
     "seconds": seconds,
-    "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "peak_kb": peak,
     "results": sorted({o.result for o in outcomes}),
     "added": sum(len(o.added) for o in outcomes),
 }))
@@ -249,9 +250,9 @@ def main(argv: list[str] | None = None) -> None:
     packages = [make_laptop(cache, i, opts.records, base) for i in range(opts.packages)]
     made = time.perf_counter() - started
     total = opts.packages * opts.records
+    result = run_import(base, packages)  # first, while this process is still small
     records, revisions = rows_of(packages)
     floor = min(floor_seconds(base, records, revisions) for _ in range(3))
-    result = run_import(base, packages)
     assert result["added"] == total and result["results"] == ["imported"], result
     rate = total / result["seconds"]
     size = sum(p.stat().st_size for p in packages) / 1e6
@@ -263,7 +264,6 @@ def main(argv: list[str] | None = None) -> None:
           f"{rate:10,.0f} records/s  {result['seconds'] / floor:5.2f}x floor  "
           f"peak {result['peak_kb'] / 1024:,.0f} MB")  # fmt: skip
     print("targets: at least 20,000 records/s, within 4x the floor, under 500 MB")
-    _ = resource  # the child reports its own peak
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ it was (the same bytes, on SQLite)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_a_package_needing_a_form_it_does_not_carry_is_refused(
         data["data/forms/forms.csv"] = b"form_id,version,title,sha256,file,added_at\r\n"
 
     package = rebag(fleet.export(a), tmp_path / "formless.zip", key, drop_forms)
-    refused_unchanged(county, package, "is used but not included")
+    refused_unchanged(county, package, "which neither the package nor this database has")
 
 
 def test_a_package_that_breaks_halfway_is_rolled_back_whole(fleet: Fleet, tmp_path: Path) -> None:
@@ -197,3 +198,36 @@ def test_a_package_of_the_first_format_still_imports(
     monkeypatch.setattr("fieldsurvey.core.exchange.export.PACKAGE_FORMAT", "1")
     [outcome] = bring(county, fleet.export(a))
     assert outcome.added == [rid]
+
+
+def test_a_malformed_record_is_refused_as_verify_refuses_it(fleet: Fleet, tmp_path: Path) -> None:
+    a, rid = a_record(fleet)
+    a.add_record(PROFILE, {"resident_pop": 7}, village="SY-SAN-002")
+    county = fleet.laptop("county")
+    key = device_key(a.store)
+
+    def break_the_second(data: dict[str, bytes]) -> None:
+        records = records_of(data)
+        del records[1]["form_id"]
+        put_records(data, records)
+
+    package = rebag(fleet.export(a), tmp_path / "malformed.zip", key, break_the_second)
+    refused_unchanged(county, package, "records.jsonl line 2: missing form_id")
+
+
+def test_counts_that_disagree_with_bag_info_are_refused(fleet: Fleet, tmp_path: Path) -> None:
+    a, rid = a_record(fleet)
+    county = fleet.laptop("county")
+    key = device_key(a.store)
+
+    def add_a_record(data: dict[str, bytes]) -> None:
+        records = records_of(data)
+        twin = json.loads(json.dumps(records[0]))
+        twin["id"] = "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        [rev] = twin["revisions"]
+        rev["id"] = twin["head_revision"] = "eeeeeeee-eeee-4eee-beee-eeeeeeeeeeee"
+        rev["hash"] = _rehash(twin["id"], rev)
+        put_records(data, [*records, twin])
+
+    package = rebag(fleet.export(a), tmp_path / "counts.zip", key, add_a_record)
+    refused_unchanged(county, package, "bag-info says FieldSurvey-Record-Count '1', found 2")

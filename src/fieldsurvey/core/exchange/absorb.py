@@ -9,7 +9,6 @@ content, or the package is refused: the same id can never mean two things.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from fieldsurvey.core.errors import RefusedError
-from fieldsurvey.core.exchange.schema import content_hash
+from fieldsurvey.core.exchange.schema import RecordCheck, content_hash
 from fieldsurvey.core.store.canonical import canonical_json
 from fieldsurvey.core.store.models import REVIEW, Record, Revision
 from fieldsurvey.core.store.settle import (
@@ -69,28 +68,39 @@ def absorb_records(
     forms: set[tuple[str, str]],
     villages: Callable[[str], bool],
     tick: Callable[[int], None] | None = None,
+    check: RecordCheck | None = None,
 ) -> Tally:
-    """Import every record of *path*. *forms* are the form versions this database holds (the
-    package's included); *villages* says whether a village code is known."""
+    """Import every record of *path*, checking each as ``verify`` does (*check*, made here
+    unless given, keeps the counts); the first problem refuses the package. *forms* are the
+    form versions this database holds (the package's included); *villages* says whether a
+    village code is known."""
     tally = Tally()
-    for batch in _batches(path):
+    check = check or RecordCheck(hashes=False)
+    for batch in _batches(path, check):
+        _refuse_problems(check)
         _Batch(session, batch, tally, rules_for, forms, villages).run()
         if tick is not None:
             tick(len(batch))
     return tally
 
 
-def _batches(path: Path) -> Iterator[list[dict[str, Any]]]:
+def _batches(path: Path, check: RecordCheck) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
-    with open(path, "rb") as fh:
-        for line in fh:
-            if line.strip():
-                batch.append(json.loads(line))
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
+    for record in check.records(path):
+        batch.append(record)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    _refuse_problems(check)
     if batch:
         yield batch
+
+
+def _refuse_problems(check: RecordCheck) -> None:
+    if check.report.problems:
+        raise PackageRefused(
+            "{reason}; the package was not imported", reason=check.report.problems[0]
+        )
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -22,11 +22,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import select
+
 from fieldsurvey.core.duplicates import find_record_duplicates, find_village_duplicates
 from fieldsurvey.core.errors import FieldSurveyError, RefusedError
 from fieldsurvey.core.exchange.absorb import PackageRefused, Tally, absorb_records
 from fieldsurvey.core.exchange.atomic import AtomicFile
-from fieldsurvey.core.exchange.verify import opened_package
+from fieldsurvey.core.exchange.schema import RecordCheck
+from fieldsurvey.core.exchange.verify import counts_problems, opened_package
 from fieldsurvey.core.form_rules import form_rules
 from fieldsurvey.core.forms.builder import check_form_bytes
 from fieldsurvey.core.forms.external import choices_from_bytes
@@ -34,7 +37,7 @@ from fieldsurvey.core.forms.model import Choice, Form
 from fieldsurvey.core.registry import read_registry
 from fieldsurvey.core.store import records as rec
 from fieldsurvey.core.store.canonical import canonical_json, utc_now
-from fieldsurvey.core.store.models import Device, PackageImport, Village
+from fieldsurvey.core.store.models import Device, FormDef, PackageImport, Village
 from fieldsurvey.core.store.settle import FormRules
 from fieldsurvey.core.workspace import REGISTRY_FILE, Workspace, registry_choices
 
@@ -135,7 +138,7 @@ def import_package(
     steps("verifying")
     # every check verify makes; the revision hashes are recomputed by the import pass, on the
     # text it writes, in the same transaction
-    with opened_package(path, store=ws.store, hashes=False) as (report, top):
+    with opened_package(path, store=ws.store, records=False) as (report, top):
         outcome.package_id, outcome.device_id = report.package_id, report.device_id
         outcome.device_name, outcome.fingerprint = report.device_name, report.fingerprint
         outcome.records = report.records
@@ -217,7 +220,8 @@ class _Job:
         self.add_forms()
         self.add_villages()
         self.steps("records")
-        forms = {(f.form_id, f.version) for f in rec.list_form_defs(session=self.s)}
+        forms = set(self.s.exec(select(FormDef.form_id, FormDef.version)).all())
+        check = RecordCheck(hashes=False)
         tally = absorb_records(
             self.s,
             self.data / "records.jsonl",
@@ -225,7 +229,12 @@ class _Job:
             forms=forms,
             villages=self.known_village,
             tick=self.steps.records,
+            check=check,
         )
+        counted = check.report
+        wrong = counts_problems(self.report.info, counted.records, counted.revisions)
+        if wrong:
+            raise PackageRefused("{reason}; the package was not imported", reason=wrong[0])
         self.outcome.take(tally)
         self.pin_device()
         pairs = find_village_duplicates(self.s, self.outcome.villages_added)
@@ -468,7 +477,7 @@ def _digest(path: Path) -> str:
 def import_history(ws: Workspace) -> list[dict[str, Any]]:
     """The reports of every import into this database, newest first (``PackageOutcome``
     as JSON, with ``counts``)."""
-    from sqlmodel import col, select
+    from sqlmodel import col
 
     with ws.store.session(write=False) as s:
         rows = s.exec(

@@ -79,36 +79,60 @@ class SchemaReport:
 
 
 def check_records(path: Path, *, hashes: bool = True) -> SchemaReport:
-    """The checks above, streaming. ``hashes=False`` leaves each revision's hash to the
-    caller: the importer recomputes it from the very text it writes, in its transaction."""
-    report = SchemaReport()
-    if not path.is_file():
-        report.add("records.jsonl is missing")
-        return report
-    last_id = ""
-    seen_revisions: set[str] = set()
-    for number, line in _lines(path, report):
-        where = f"records.jsonl line {number}"
+    """The checks above, streaming, over the whole file."""
+    check = RecordCheck(hashes=hashes)
+    for _record in check.records(path):
+        pass
+    return check.report
+
+
+class RecordCheck:
+    """The checks of records.jsonl, one line at a time, for a reader that also wants the
+    records: ``records()`` yields each record that passed and notes every problem in
+    ``report``. ``hashes=False`` leaves each revision's hash to the caller: the importer
+    recomputes it from the very text it writes, in its transaction."""
+
+    def __init__(self, *, hashes: bool = True) -> None:
+        self.report = SchemaReport()
+        self.hashes = hashes
+        self.last_id = ""
+        self.seen: set[str] = set()
+
+    def records(self, path: Path) -> Iterator[dict[str, Any]]:
+        if not path.is_file():
+            self.report.add("records.jsonl is missing")
+            return
+        for number, line in _lines(path, self.report):
+            record = self.line(number, line)
+            if record is not None:
+                yield record
+
+    def line(self, number: int, line: bytes) -> dict[str, Any] | None:
+        report, where = self.report, f"records.jsonl line {number}"
+        before = len(report.problems) + report.hidden
         try:
             record = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             report.add(f"{where}: not valid JSON ({exc})")
-            continue
+            return None
+        except (RecursionError, ValueError) as exc:  # nested too deep; a number too long
+            report.add(f"{where}: not readable ({type(exc).__name__})")
+            return None
         problem = _shape(record, RECORD_KEYS, RECORD_TYPES, OPTIONAL_RECORD_KEYS)
         if problem:
             report.add(f"{where}: {problem}")
-            continue
+            return None
         report.records += 1
         if not _is_uuid(record["id"]):
             report.add(f"{where}: id {record['id']!r} is not a UUID")
-        elif record["id"] <= last_id:
+        elif record["id"] <= self.last_id:
             report.add(f"{where}: record {record['id']} is out of order or repeated")
-        last_id = max(last_id, record["id"])
+        self.last_id = max(self.last_id, record["id"])
         report.forms.add((record["form_id"], record["form_version"]))
-        for message in _history(record, seen_revisions, hashes):
+        for message in _history(record, self.seen, self.hashes):
             report.add(f"{where} (record {record['id']}): {message}")
         report.revisions += len(record["revisions"])
-    return report
+        return record if len(report.problems) + report.hidden == before else None
 
 
 def _lines(path: Path, report: SchemaReport) -> Iterator[tuple[int, bytes]]:

@@ -76,13 +76,15 @@ def opened_package(
     *,
     store: Store | None = None,
     limits: ZipLimits | None = None,
-    hashes: bool = True,
+    records: bool = True,
 ) -> Iterator[tuple[PackageReport, Path | None]]:
     """Verify a package and, while the block runs, give its extracted top folder: an import
     reads exactly the files that were checked, never the zip again. The folder is None when
     the zip itself was refused; either way ``report.ok`` says whether anything may be read.
-    ``hashes=False`` leaves recomputing each revision's hash to an importer that does it on
-    the text it writes (every other check is made here)."""
+    ``records=False`` leaves the checks of records.jsonl to an importer that makes them (the
+    same ones, ``schema.RecordCheck``) as it reads the records, in its transaction, and
+    recomputes each revision's hash on the very text it writes; every other check is made
+    here."""
     report = PackageReport(Path(path))
     with tempfile.TemporaryDirectory(prefix="fieldsurvey-verify-") as tmp:
         try:
@@ -95,7 +97,7 @@ def opened_package(
         report.info = info
         _tag_coverage(top, report)
         _signature(top, info, report, store)
-        _content(top, info, report, hashes)
+        _content(top, info, report, records)
         yield report, top
 
 
@@ -236,26 +238,45 @@ def _device(report: PackageReport, public_b64: str, store: Store | None) -> None
         )
 
 
-def _content(top: Path, info: dict[str, str], report: PackageReport, hashes: bool = True) -> None:
+def _content(top: Path, info: dict[str, str], report: PackageReport, records: bool = True) -> None:
     fmt = info.get("FieldSurvey-Package-Format", "")
     if fmt and (not fmt.isdigit() or int(fmt) > int(PACKAGE_FORMAT)):
-        made_by = info.get("FieldSurvey-App-Version", "").strip() or "a newer version"
+        made_by = info.get("FieldSurvey-App-Version", "").strip()
+        needed = f"FieldSurvey {made_by} or later" if made_by else "a newer FieldSurvey"
         report.problems.append(
-            f"content: package format {fmt} was written by FieldSurvey {made_by}; this "
+            f"content: package format {fmt} was written by "
+            f"{f'FieldSurvey {made_by}' if made_by else 'a newer FieldSurvey'}; this "
             f"FieldSurvey ({__version__}) reads formats up to {PACKAGE_FORMAT}: update to "
-            f"FieldSurvey {made_by} or later"
+            f"{needed}"
         )
         return
-    schema = check_records(top / "data" / "records.jsonl", hashes=hashes)
+    if not records:  # the importer checks them as it reads them
+        report.records = _count(info, "FieldSurvey-Record-Count")
+        report.revisions = _count(info, "FieldSurvey-Revision-Count")
+        report.problems += [f"content: {m}" for m in check_forms(top / "data", set())]
+        return
+    schema = check_records(top / "data" / "records.jsonl")
     report.records, report.revisions = schema.records, schema.revisions
     report.problems += [f"content: {m}" for m in schema.messages()]
-    for key, found in (
-        ("FieldSurvey-Record-Count", schema.records),
-        ("FieldSurvey-Revision-Count", schema.revisions),
-    ):
-        if info.get(key, "") != str(found):
-            report.problems.append(f"content: bag-info says {key} {info.get(key)!r}, found {found}")
+    report.problems += counts_problems(info, schema.records, schema.revisions)
     report.problems += [f"content: {m}" for m in check_forms(top / "data", schema.forms)]
+
+
+def counts_problems(info: dict[str, str], records: int, revisions: int) -> list[str]:
+    """Whether bag-info's counts are what records.jsonl holds."""
+    return [
+        f"content: bag-info says {key} {info.get(key)!r}, found {found}"
+        for key, found in (
+            ("FieldSurvey-Record-Count", records),
+            ("FieldSurvey-Revision-Count", revisions),
+        )
+        if info.get(key, "") != str(found)
+    ]
+
+
+def _count(info: dict[str, str], key: str) -> int:
+    text = info.get(key, "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else 0
 
 
 def _text(path: Path) -> str:
