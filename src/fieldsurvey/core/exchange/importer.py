@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
 from fieldsurvey.core.duplicates import find_record_duplicates, find_village_duplicates
@@ -157,6 +158,16 @@ def import_package(
         except FieldSurveyError as exc:  # PackageRefused, a full disk, a locked database
             outcome.result, outcome.reasons = REFUSED, [exc.message, *exc.details]
             outcome.reasons_zh = [exc.localized("zh"), *exc.localized_details("zh")]
+            _forget(ws, outcome)
+            return outcome
+        except SQLAlchemyError as exc:  # e.g. another office computer importing the same
+            refused = RefusedError(  # records into a server database at the same moment
+                "the database did not take the package ({reason}); nothing was imported; "
+                "import it again",
+                reason=getattr(exc, "orig", None) or exc,
+            )
+            outcome.result, outcome.reasons = REFUSED, [refused.message]
+            outcome.reasons_zh = [refused.localized("zh")]
             _forget(ws, outcome)
             return outcome
     _forget(ws, outcome)
