@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from fieldsurvey.core.exchange.importer import PackageOutcome, import_packages
+from fieldsurvey.core.exchange.schema import content_hash
 from fieldsurvey.core.keys import SETTING_SIGNING_KEY, device_key
-from fieldsurvey.core.store.canonical import canonical_json
-from fieldsurvey.core.store.records import revision_hash
 from fieldsurvey.core.workspace import Workspace
 from tests.core.laptops import PROFILE, VILLAGE, Fleet, bring, state
 from tests.core.packages import put_records, rebag, records_of, rewrite
@@ -130,33 +129,12 @@ def test_a_package_that_breaks_halfway_is_rolled_back_whole(fleet: Fleet, tmp_pa
             rev = record["revisions"][0]
             if record["id"] == rid:
                 rev["answers"]["resident_pop"] = 999  # same id, other content
-                rev["hash"] = _rehash(record["id"], rev)
+                rev["hash"] = content_hash(record["id"], rev)
         put_records(data, records)
 
     assert fresh < rid or fresh > rid  # whichever comes first, nothing of it may stay
     package = rebag(fleet.export(a), tmp_path / "halfway.zip", key, reuse_an_id)
     refused_unchanged(county, package, f"revision {held} of record {rid} is not the same")
-
-
-def _rehash(record_id: str, rev: dict) -> str:
-    from fieldsurvey.core.store.models import Revision
-
-    return revision_hash(
-        Revision(
-            id=rev["id"],
-            record_id=record_id,
-            parents=canonical_json(rev["parents"]),
-            answers=canonical_json(rev["answers"]),
-            status=rev["status"],
-            author=rev["author"],
-            device_id=rev["device_id"],
-            hlc=rev["hlc"],
-            created_at=rev["created_at"],
-            hash="",
-            kind=rev["kind"],
-            comment=rev.get("comment"),
-        )
-    )
 
 
 def test_a_record_filed_under_a_village_nobody_has_is_refused(fleet: Fleet, tmp_path: Path) -> None:
@@ -226,7 +204,7 @@ def test_counts_that_disagree_with_bag_info_are_refused(fleet: Fleet, tmp_path: 
         twin["id"] = "ffffffff-ffff-4fff-bfff-ffffffffffff"
         [rev] = twin["revisions"]
         rev["id"] = twin["head_revision"] = "eeeeeeee-eeee-4eee-beee-eeeeeeeeeeee"
-        rev["hash"] = _rehash(twin["id"], rev)
+        rev["hash"] = content_hash(twin["id"], rev)
         put_records(data, [*records, twin])
 
     package = rebag(fleet.export(a), tmp_path / "counts.zip", key, add_a_record)

@@ -40,7 +40,7 @@ from fieldsurvey.core.store.models import (
 )
 from fieldsurvey.core.store.records import RecordStateError
 from fieldsurvey.core.store.settle import candidates_of, conflicts_of, load_graph, settle_record
-from fieldsurvey.core.workspace import Workspace
+from fieldsurvey.core.workspace import Workspace, refuse_conflicted
 
 DECISIONS = {"approve": APPROVED, "reject": REJECTED, "reopen": DRAFT}
 
@@ -278,13 +278,7 @@ def decide(ws: Workspace, record_id: str, decision: str, comment: str = "") -> s
             raise RecordStateError(
                 "record {record_id} was deleted and cannot be changed", record_id=record.id
             )
-        if record.conflicts:
-            raise RecordStateError(
-                "record {record_id} has {count} open conflict(s) from merging; resolve them "
-                "first (the Review page, or fieldsurvey conflicts list)",
-                record_id=record.id,
-                count=record.conflicts,
-            )
+        refuse_conflicted(record)
         if status != DRAFT and record.status == DRAFT:
             raise RecordStateError(
                 "record {record_id} is a draft; only a complete record can be approved or rejected",

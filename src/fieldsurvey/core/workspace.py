@@ -507,7 +507,7 @@ class Workspace:
         unless *keep_autosave*: a change made elsewhere leaves the app's unsaved work for the
         app to offer, rather than deleting it unseen."""
         record = self.record(record_id)
-        _editable(record)
+        refuse_conflicted(record)
         form = self.form(record.form_id, record.form_version)
         if complete is None:  # an edit of a reviewed record goes back to review
             status = "complete" if record.status in REVIEWED_STATUSES else record.status
@@ -614,7 +614,7 @@ class Workspace:
             )
 
 
-def _editable(record: Record) -> None:
+def refuse_conflicted(record: Record) -> None:
     """A record whose heads conflict is resolved before anyone edits it: an edit of the newest
     head alone would hide the other values it holds."""
     if record.conflicts:
