@@ -42,6 +42,7 @@ def refused_unchanged(ws: Workspace, package: Path, reason: str) -> PackageOutco
         [outcome] = import_packages(ws2, [package])
         assert outcome.result == "refused", outcome
         assert any(reason in r for r in outcome.reasons), outcome.reasons
+        assert not (outcome.added or outcome.villages_added or outcome.forms_added)
         assert state(ws2) == before_state
     finally:
         ws2.close()
@@ -180,7 +181,8 @@ def test_a_package_of_the_first_format_still_imports(
 
 def test_a_malformed_record_is_refused_as_verify_refuses_it(fleet: Fleet, tmp_path: Path) -> None:
     a, rid = a_record(fleet)
-    a.add_record(PROFILE, {"resident_pop": 7}, village="SY-SAN-002")
+    new = a.add_village(name_zh="新村", name_en="Xincun")  # would be added, if anything were
+    a.add_record(PROFILE, {"resident_pop": 7}, village=new.code)
     county = fleet.laptop("county")
     key = device_key(a.store)
 
@@ -209,3 +211,44 @@ def test_counts_that_disagree_with_bag_info_are_refused(fleet: Fleet, tmp_path: 
 
     package = rebag(fleet.export(a), tmp_path / "counts.zip", key, add_a_record)
     refused_unchanged(county, package, "bag-info says FieldSurvey-Record-Count '1', found 2")
+
+
+def _set_answer(key: str, value: object):
+    def change(rev: dict) -> None:
+        rev["answers"][key] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (_set_answer("a/b", 1), "answer name 'a/b' is not a question name"),
+        (_set_answer("", 1), "answer name '' is not a question name"),
+        (_set_answer("cooperative", [{"_row_id": "x/y"}]), "has no usable _row_id"),
+        (
+            _set_answer("cooperative", [{"_row_id": "r"}, {"_row_id": "r"}]),
+            "two rows with the same _row_id",
+        ),
+        (lambda rev: rev.update(created_at="yesterday"), "created_at is not a time"),
+        (lambda rev: rev.update(hlc="999999999999999-99999-x"), "is not a plausible time"),
+    ],
+    ids=["slash-in-name", "empty-name", "slash-in-row-id", "same-row-id", "bad-time", "clock"],
+)
+def test_crafted_answers_and_times_are_refused(
+    fleet: Fleet, tmp_path: Path, change, reason: str
+) -> None:
+    """A package anyone can sign with a new key: what it says is checked, never trusted."""
+    a, rid = a_record(fleet)
+    county = fleet.laptop("county")
+    key = device_key(a.store)
+
+    def craft(data: dict[str, bytes]) -> None:
+        records = records_of(data)
+        rev = records[0]["revisions"][0]
+        change(rev)
+        rev["hash"] = content_hash(records[0]["id"], rev)
+        put_records(data, records)
+
+    package = rebag(fleet.export(a), tmp_path / "crafted.zip", key, craft)
+    refused_unchanged(county, package, reason)

@@ -237,21 +237,27 @@ def test_an_approval_beside_a_field_edit_goes_back_to_review() -> None:
     assert (h2.state().status, h2.state().review_flag) == ("approved", None)
 
 
-def test_the_state_does_not_depend_on_the_order_revisions_are_listed() -> None:
+def test_the_state_is_the_same_with_or_without_the_merges_made_on_the_way() -> None:
+    """Which automatic merges a database made depends on the order packages came in; the
+    state must not."""
     h = History()
     h.add("o", [], {"a": 1, "b": 1, "r": rows(("r1", 1))})
     h.edit("l1", "o", a=2, r=rows(("r1", 1), ("r2", 2)))
-    h.edit("l2", "o", who="li", a=3, b=5)
-    h.edit("l3", "l1", who="zhao", b=5, r=rows(("r2", 2)))
-    ids = list(h.nodes)
-    first = h.state(ids)
-    for order in itertools.permutations(ids):
-        other = h.state(list(order))
-        assert (other.answers, other.status, other.conflicts) == (
-            first.answers,
-            first.status,
-            first.conflicts,
-        )
+    h.edit("l2", "o", who="li", b=5)
+    early = h.state(["o", "l1", "l2"])  # a coordinator that saw l1 and l2 first
+    assert early.clean
+    fields = merge_revision_fields([h.nodes["l1"], h.nodes["l2"]], early.answers, early.status)
+    h.edit("l3", "l1", who="zhao", b=6, r=rows(("r2", 2), ("r3", 3)))
+    without = h.state(["o", "l1", "l2", "l3"])
+    h.add(fields["id"], fields["parents"], early.answers, kind="merge", who="")
+    with_merge = h.state()
+    assert (with_merge.answers, with_merge.status, with_merge.conflicts) == (
+        without.answers,
+        without.status,
+        without.conflicts,
+    )
+    assert [c.path for c in without.conflicts] == ["b"]
+    assert [row["_row_id"] for row in without.answers["r"]] == ["r2", "r3"]
 
 
 def test_a_missing_parent_is_refused() -> None:
@@ -304,3 +310,23 @@ def test_a_row_deleted_beside_an_answer_given_in_it_for_the_first_time_conflicts
     assert conflict.path == "r/r1"
     assert [c.deleted for c in conflict.candidates] == [True, False]
     assert state.answers["r"] == [{"_row_id": "r1", "item": "a", "qty": 4}]
+
+
+def test_a_draft_finalised_later_does_not_keep_a_merge_a_draft() -> None:
+    """Laptop A's draft, laptop B's finalised edit, then A finalises: whether a coordinator
+    merged A's draft with B's edit on the way (an automatic merge) or not, the record is
+    complete."""
+    h = History()
+    h.add("o", [], {"a": 1, "b": 1})
+    h.edit("draft", "o", status="draft", a=2)
+    h.edit("b", "o", who="li", b=2)
+    early = h.state(["o", "draft", "b"])
+    assert early.status == "draft" and early.clean
+    fields = merge_revision_fields([h.nodes["draft"], h.nodes["b"]], early.answers, early.status)
+    h.edit("final", "draft", status="complete", a=3)
+    without = h.state(["o", "draft", "b", "final"])
+    h.add(fields["id"], fields["parents"], early.answers, status=early.status, kind="merge",
+          who="")  # fmt: skip
+    with_merge = h.state()
+    assert without.status == with_merge.status == "complete"
+    assert without.answers == with_merge.answers == {"a": 3, "b": 2}

@@ -123,3 +123,14 @@ def test_store_clock_never_goes_back_across_a_restart(database: Path | str) -> N
         after = store.hlc_now()
         assert key(after) > key(received)
         assert after.endswith(store.device_id)
+
+
+def test_a_stamp_far_ahead_is_not_followed() -> None:
+    """A package from a laptop whose date was years ahead must not drag this clock along."""
+    wall = [1_780_000_000_000]
+    clock = HLC("here", wall=lambda: wall[0])
+    far = format_hlc(wall[0] + 5 * 365 * 24 * 3600 * 1000, 0, "wrong-date-laptop")
+    stamp = clock.update(far)
+    assert parse_hlc(stamp)[0] == wall[0]
+    near = format_hlc(wall[0] + 3600 * 1000, 7, "slightly-ahead")
+    assert clock.update(near) > near  # an hour ahead is followed, as clocks drift

@@ -84,12 +84,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if folder is not None and not folder.is_dir():
         raise UsageError("--receipt {path}: not a folder", path=folder)
     progress = _progress() if sys.stderr.isatty() and not args.json else None
-    with _open(args) as ws:
-        try:
-            outcomes = import_packages(ws, [Path(f) for f in args.files], progress=progress)
-        except KeyboardInterrupt:
-            print("fieldsurvey: import cancelled; the package in progress was not imported")
-            return EXIT_CANCELLED
+    with _open(args) as ws:  # Ctrl-C: the package in progress is rolled back, the rest left
+        outcomes = import_packages(ws, [Path(f) for f in args.files], progress=progress)
     receipts = [write_receipt(o, folder) for o in outcomes if folder and o.package_id]
     if args.json:
         print_json([o.as_json() for o in outcomes])

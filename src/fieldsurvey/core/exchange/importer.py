@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
 from fieldsurvey.core.duplicates import find_record_duplicates, find_village_duplicates
-from fieldsurvey.core.errors import FieldSurveyError, RefusedError
+from fieldsurvey.core.errors import FieldSurveyError, Phrase, RefusedError
 from fieldsurvey.core.exchange.absorb import PackageRefused, Tally, absorb_records
 from fieldsurvey.core.exchange.atomic import AtomicFile
 from fieldsurvey.core.exchange.schema import RecordCheck
@@ -119,7 +119,10 @@ def import_packages(
             outcomes.append(PackageOutcome(str(path), CANCELLED))
             continue
         steps = _Steps(progress, cancelled, index, len(paths), Path(path).name)
-        outcome = import_package(ws, path, steps=steps)
+        try:
+            outcome = import_package(ws, path, steps=steps)
+        except (ImportCancelled, KeyboardInterrupt):  # while checking it: nothing was written
+            outcome = PackageOutcome(str(path), CANCELLED)
         outcomes.append(outcome)
         stop = outcome.result == CANCELLED
     return outcomes
@@ -148,35 +151,52 @@ def import_package(
             return outcome
         steps.total_records = report.records
         try:
-            with ws.store.session() as s:
-                _Job(ws, s, top / "data", report, outcome, steps).run()
-            _copy_photos(top / "data" / "media", ws.media_root, outcome)
-        except ImportCancelled:
-            outcome.result, outcome.reasons = CANCELLED, ["cancelled; nothing was imported"]
-            _forget(ws, outcome)
-            return outcome
+            try:
+                with ws.store.session() as s:
+                    _Job(ws, s, top / "data", report, outcome, steps).run()
+            finally:
+                ws._forget_forms()  # forms and the registry may have changed, or rolled back
+        except (ImportCancelled, KeyboardInterrupt):
+            return _nothing(outcome, CANCELLED, ImportCancelled(
+                "import cancelled; nothing of this package was imported"
+            ))  # fmt: skip
         except FieldSurveyError as exc:  # PackageRefused, a full disk, a locked database
-            outcome.result, outcome.reasons = REFUSED, [exc.message, *exc.details]
-            outcome.reasons_zh = [exc.localized("zh"), *exc.localized_details("zh")]
-            _forget(ws, outcome)
-            return outcome
+            return _nothing(outcome, REFUSED, exc)
         except SQLAlchemyError as exc:  # e.g. another office computer importing the same
-            refused = RefusedError(  # records into a server database at the same moment
+            return _nothing(outcome, REFUSED, RefusedError(  # records at the same moment
                 "the database did not take the package ({reason}); nothing was imported; "
                 "import it again",
                 reason=getattr(exc, "orig", None) or exc,
+            ))  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - whatever a package holds, never a traceback
+            return _nothing(outcome, REFUSED, RefusedError(
+                "the package could not be imported ({reason}); nothing was imported",
+                reason=Phrase("{kind}: {text}", kind=type(exc).__name__, text=str(exc)[:200]),
+            ))  # fmt: skip
+        try:  # committed: the photos follow, and a cancel now only stops them
+            _copy_photos(top / "data" / "media", ws.media_root, outcome)
+        except KeyboardInterrupt:
+            outcome.warnings.append(
+                "copying the photos was interrupted; import the package again to bring the rest"
             )
-            outcome.result, outcome.reasons = REFUSED, [refused.message]
-            outcome.reasons_zh = [refused.localized("zh")]
-            _forget(ws, outcome)
-            return outcome
-    _forget(ws, outcome)
     return outcome
 
 
-def _forget(ws: Workspace, outcome: PackageOutcome) -> None:
-    """Forms and the registry the workspace caches may have changed, or been rolled back."""
-    ws._forget_forms()
+def _nothing(outcome: PackageOutcome, result: str, why: FieldSurveyError) -> PackageOutcome:
+    """The package left no trace: the report says why and lists nothing as arrived."""
+    done = PackageOutcome(
+        file=outcome.file,
+        result=result,
+        package_id=outcome.package_id,
+        device_id=outcome.device_id,
+        device_name=outcome.device_name,
+        fingerprint=outcome.fingerprint,
+        sha256=outcome.sha256,
+        records=outcome.records,
+    )
+    done.reasons = [why.message, *why.details]
+    done.reasons_zh = [why.localized("zh"), *why.localized_details("zh")]
+    return done
 
 
 class _Steps:

@@ -10,6 +10,7 @@ sorted by id and no id appears twice. The check streams the file line by line.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -197,6 +198,9 @@ def _history(record: dict[str, Any], seen: set[str], hashes: bool = True) -> Ite
         missing = [p for p in rev["parents"] if p not in ids and p not in prior]
         if missing:
             yield f"revision {rev['id']}: parent {', '.join(missing)} is not in the package"
+        problem = answers_problem(rev["answers"]) or _time_problem(rev)
+        if problem:
+            yield f"revision {rev['id']}: {problem}"
         if rev["kind"] not in REVISION_KINDS:
             yield f"revision {rev['id']}: unknown kind {rev['kind']!r}"
         if rev["status"] not in RECORD_STATUSES:
@@ -211,6 +215,51 @@ def _history(record: dict[str, Any], seen: set[str], hashes: bool = True) -> Ite
     seen |= ids
     if record["head_revision"] not in ids:
         yield f"head revision {record['head_revision']} is not among its revisions"
+
+
+MAX_CLOCK_MILLIS = 10**14  # the year 5138: a stamp beyond cannot come from a real clock
+
+
+def answers_problem(answers: dict[str, Any], depth: int = 0) -> str | None:
+    """Why a set of answers cannot be stored as it is, or None. Names are question names
+    (not empty, no ``/``, which separates a row from its questions); a repeat's rows each
+    have a ``_row_id`` of their own, text without ``/``."""
+    if depth > 20:
+        return "answers nest too deeply"
+    for name, value in answers.items():
+        if not name or "/" in name or "\x00" in name:
+            return f"answer name {name!r} is not a question name"
+        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            if not all(isinstance(v, dict) for v in value):
+                return f"repeat {name!r} mixes rows with other values"
+            ids = [row.get("_row_id") for row in value]
+            if not all(isinstance(i, str) and i and "/" not in i and "\x00" not in i for i in ids):
+                return f"a row of repeat {name!r} has no usable _row_id"
+            if len(set(ids)) != len(ids):
+                return f"repeat {name!r} has two rows with the same _row_id"
+            for row in value:
+                problem = answers_problem(row, depth + 1)
+                if problem:
+                    return problem
+    return None
+
+
+def _time_problem(rev: dict[str, Any]) -> str | None:
+    """A created_at that is no UTC time, or a clock no real one shows (the clock's own
+    format is checked beside)."""
+    try:
+        moment = dt.datetime.fromisoformat(rev["created_at"].replace("Z", "+00:00"))
+    except ValueError:
+        return "created_at is not a time"
+    if moment.tzinfo is None:
+        return "created_at has no time zone"
+    try:
+        millis = parse_hlc(rev["hlc"])[0]
+    except ValueError:
+        return None
+    if millis >= MAX_CLOCK_MILLIS:
+        return f"clock {rev['hlc']!r} is not a plausible time"
+    return None
 
 
 def content_hash(record_id: str, rev: dict[str, Any], answers_text: str | None = None) -> str:

@@ -319,10 +319,10 @@ class Store:
             device = self._ensure_local_device(s)
             self.device_id = device.id
             self.clock = HLC(device.id)
-            for stamp in (
-                self.get_setting(SETTING_HLC, session=s),
-                s.exec(select(func.max(Revision.hlc))).one(),
-            ):
+            # this device's own stamps: one imported from a laptop whose date was wrong must
+            # not carry this clock along (see HLC.update)
+            newest_here = select(func.max(Revision.hlc)).where(Revision.device_id == device.id)
+            for stamp in (self.get_setting(SETTING_HLC, session=s), s.exec(newest_here).one()):
                 if stamp:
                     self.clock.observe(stamp)
 

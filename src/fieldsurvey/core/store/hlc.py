@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 MAX_COUNTER = 99_999
+MAX_AHEAD_MILLIS = 24 * 3600 * 1000  # a received stamp further ahead of this clock is not followed
 
 
 def wall_millis() -> int:
@@ -79,10 +80,15 @@ class HLC:
             return self.last
 
     def update(self, remote: str) -> str:
-        """A stamp for receiving *remote*: later than it and than everything local."""
+        """A stamp for receiving *remote*: later than it and than everything local, unless
+        *remote* is more than a day ahead of this machine's time (a laptop whose date was
+        wrong): following it would make every later stamp here wrong too, so it is treated as
+        a local event. Clocks only order what is shown; no merge depends on them."""
         r_millis, r_counter, _node = parse_hlc(remote)
         with self._lock:
             wall = self._wall()
+            if r_millis > max(wall, self._millis) + MAX_AHEAD_MILLIS:
+                r_millis, r_counter = 0, 0
             top = max(self._millis, r_millis, wall)
             if top == self._millis == r_millis:
                 counter = max(self._counter, r_counter) + 1

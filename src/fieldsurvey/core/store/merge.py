@@ -366,11 +366,13 @@ def _status_of(
     merged: dict[str, Dots],
     derived: Callable[[str], bool],
 ) -> tuple[str, str | None]:
-    """The merged status and the review flag, if any. A draft head keeps the merge a draft:
-    its answers were work in progress, so someone finalises the merged record."""
+    """The merged status and the review flag, if any. A draft that people left as the newest
+    on one side keeps the merge a draft: its answers were work in progress, so someone
+    finalises the merged record. (The newest people made, not the heads: which merges made
+    without a person exist depends on the order packages came in.)"""
     values = {graph.nodes[d].status for d in dots}
     flag = None
-    if any(graph.nodes[h].status == DRAFT for h in heads):
+    if any(graph.nodes[h].status == DRAFT for h in _sources(graph, tuple(heads))):
         status = DRAFT
     elif len(values) == 1:
         status = next(iter(values))

@@ -28,7 +28,7 @@ from fieldsurvey.core.store.merge import (
     merge_revision_fields,
     state_of,
 )
-from fieldsurvey.core.store.models import Conflict, Record, Revision
+from fieldsurvey.core.store.models import Conflict, Record, Revision, Village
 from fieldsurvey.core.store.records import _insert, dump_answers, hash_fields
 
 UNCHANGED, FAST_FORWARD, MERGED, CONFLICT = "unchanged", "fast-forward", "merged", "conflict"
@@ -133,7 +133,9 @@ def _write(
     conflicts: list[FieldConflict],
 ) -> None:
     session.flush()
-    village = rules.village_of(state.answers) or record.village_code
+    village = rules.village_of(state.answers)
+    if not village or session.get(Village, village) is None:
+        village = record.village_code  # an answer naming no village here files nothing
     values = {
         "record_id": record.id,
         "answers": dump_answers(state.answers),
