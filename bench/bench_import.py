@@ -63,7 +63,7 @@ def sample_answers(ws: Workspace) -> dict[str, dict]:
     return out
 
 
-def make_laptop(folder: Path, index: int, records: int, base: Path) -> Path:
+def make_laptop(folder: Path, index: int, records: int, base: Path, reviewed: bool = False) -> Path:
     """A laptop database with *records* profiles, and its package (cached)."""
     package = folder / f"laptop{index:03d}.zip"
     if package.exists():
@@ -99,8 +99,10 @@ def make_laptop(folder: Path, index: int, records: int, base: Path) -> Path:
                     if isinstance(row, dict):
                         row["_row_id"] = str(uuid.uuid4())
             parents: list[str] = []
-            for step in range(1 + (n % 3 == 0)):
-                if step:
+            steps = 1 + (n % 3 == 0)
+            for step in range(steps + reviewed):
+                review = step == steps  # a coordinator's approval, as a county's package has
+                if step and not review:
                     answers["enumerator_remarks" if n == 0 else "assessor_name"] = f"again {n}"
                 text = canonical_json(answers)
                 millis += 1
@@ -110,12 +112,12 @@ def make_laptop(folder: Path, index: int, records: int, base: Path) -> Path:
                     "record_id": rid,
                     "parents": canonical_json(parents),
                     "answers": text,
-                    "status": "complete",
-                    "author": f"Enumerator {index}",
+                    "status": "approved" if review else "complete",
+                    "author": "Coordinator" if review else f"Enumerator {index}",
                     "device_id": ws.device_id,
                     "hlc": format_hlc(millis, 0, ws.device_id),
                     "created_at": stamp,
-                    "kind": "edit",
+                    "kind": "review" if review else "edit",
                     "comment": None,
                 }
                 rev["hash"] = hash_fields(rev, text)
@@ -127,7 +129,7 @@ def make_laptop(folder: Path, index: int, records: int, base: Path) -> Path:
                     "form_id": form_id,
                     "form_version": versions[form_id],
                     "village_code": answers["village"],
-                    "status": "complete",
+                    "status": "approved" if reviewed else "complete",
                     "answers": text,
                     "head_revision_id": parents[0],
                     "enumerator": f"Enumerator {index}",
@@ -241,13 +243,19 @@ def main(argv: list[str] | None = None) -> None:
     args = argparse.ArgumentParser()
     args.add_argument("--packages", type=int, default=100)
     args.add_argument("--records", type=int, default=1000)
+    args.add_argument(
+        "--reviewed", action="store_true", help="every record approved: a county's package"
+    )
     args.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "fieldsurvey-bench"))
     opts = args.parse_args(argv if argv is not None else [])
-    cache = Path(opts.cache) / f"import-v2-{opts.packages}x{opts.records}"
+    kind = "-reviewed" if opts.reviewed else ""
+    cache = Path(opts.cache) / f"import-v2-{opts.packages}x{opts.records}{kind}"
     cache.mkdir(parents=True, exist_ok=True)
     base = template(cache)
     started = time.perf_counter()
-    packages = [make_laptop(cache, i, opts.records, base) for i in range(opts.packages)]
+    packages = [
+        make_laptop(cache, i, opts.records, base, opts.reviewed) for i in range(opts.packages)
+    ]
     made = time.perf_counter() - started
     total = opts.packages * opts.records
     result = run_import(base, packages)  # first, while this process is still small

@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 from fieldsurvey.core.errors import RefusedError
 from fieldsurvey.core.exchange.schema import RecordCheck, content_hash
 from fieldsurvey.core.store.canonical import canonical_json
+from fieldsurvey.core.store.merge import Graph, Node, review_flag_of
 from fieldsurvey.core.store.models import REVIEW, Record, Revision
 from fieldsurvey.core.store.settle import (
     CONFLICT,
@@ -139,10 +140,13 @@ class _Batch:
             if rid not in existing:
                 self._check_new(record)
                 head = next(r for r in rows if r["id"] == record["head_revision"])
-                new_records.append(_record_row(record, head))
+                row = _record_row(record, head)
+                new_records.append(row)
                 self.tally.added.append(rid)
-                if _needs_settling(record):
-                    settle.append(rid)
+                if not _one_head(record):
+                    settle.append(rid)  # a coordinator's record with its conflicts open
+                elif any(rev["kind"] == REVIEW for rev in record["revisions"]):
+                    row["review_flag"] = review_flag_of(_graph_of(record))
             elif existing[rid] != record["form_id"]:
                 raise PackageRefused(
                     "record {record_id} is a '{form_id}' record in the package but a "
@@ -256,17 +260,31 @@ def record_hlc(session: Any, record: Record) -> str:
     return session.get(Revision, record.head_revision_id).hlc
 
 
-def _needs_settling(record: dict[str, Any]) -> bool:
-    """A new record is taken as its package says, unless its graph has more than one head
-    (a record a coordinator exported with its conflicts open) or holds review decisions,
-    which may flag it."""
+def _one_head(record: dict[str, Any]) -> bool:
+    """Whether the package's record has the one head it names: it is taken as it is. (More
+    than one is a record a coordinator exported with its conflicts open.)"""
     revisions = record["revisions"]
     parents = {p for rev in revisions for p in rev["parents"]}
     heads = [rev["id"] for rev in revisions if rev["id"] not in parents]
-    return (
-        len(heads) != 1
-        or heads[0] != record["head_revision"]
-        or any(rev["kind"] == REVIEW for rev in revisions)
+    return heads == [record["head_revision"]]
+
+
+def _graph_of(record: dict[str, Any]) -> Graph:
+    """The record's graph from the package alone, without its answers (enough for the review
+    flag)."""
+    return Graph(
+        Node(
+            id=rev["id"],
+            parents=tuple(rev["parents"]),
+            answers={},
+            status=rev["status"],
+            author=rev["author"],
+            device_id=rev["device_id"],
+            hlc=rev["hlc"],
+            created_at=rev["created_at"],
+            kind=rev["kind"],
+        )
+        for rev in record["revisions"]
     )
 
 

@@ -223,24 +223,30 @@ MAX_CLOCK_MILLIS = 10**14  # the year 5138: a stamp beyond cannot come from a re
 def answers_problem(answers: dict[str, Any], depth: int = 0) -> str | None:
     """Why a set of answers cannot be stored as it is, or None. Names are question names
     (not empty, no ``/``, which separates a row from its questions); a repeat's rows each
-    have a ``_row_id`` of their own, text without ``/``."""
+    have a ``_row_id`` of their own, text without ``/``. (Run on every revision imported,
+    so written for speed: most answers are plain values.)"""
     if depth > 20:
         return "answers nest too deeply"
-    for name, value in answers.items():
+    for name in answers:
         if not name or "/" in name or "\x00" in name:
             return f"answer name {name!r} is not a question name"
-        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-            if not all(isinstance(v, dict) for v in value):
-                return f"repeat {name!r} mixes rows with other values"
-            ids = [row.get("_row_id") for row in value]
-            if not all(isinstance(i, str) and i and "/" not in i and "\x00" not in i for i in ids):
-                return f"a row of repeat {name!r} has no usable _row_id"
-            if len(set(ids)) != len(ids):
-                return f"repeat {name!r} has two rows with the same _row_id"
-            for row in value:
-                problem = answers_problem(row, depth + 1)
-                if problem:
-                    return problem
+    for name, value in answers.items():
+        if type(value) is not list or not value:
+            continue
+        kinds = {type(v) for v in value}
+        if dict not in kinds:
+            continue
+        if kinds != {dict}:
+            return f"repeat {name!r} mixes rows with other values"
+        ids = [row.get("_row_id") for row in value]
+        if not all(type(i) is str and i and "/" not in i and "\x00" not in i for i in ids):
+            return f"a row of repeat {name!r} has no usable _row_id"
+        if len(set(ids)) != len(ids):
+            return f"repeat {name!r} has two rows with the same _row_id"
+        for row in value:
+            problem = answers_problem(row, depth + 1)
+            if problem:
+                return problem
     return None
 
 

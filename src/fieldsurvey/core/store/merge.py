@@ -391,6 +391,12 @@ def _status_of(
     return status, flag
 
 
+def review_flag_of(graph: Graph) -> str | None:
+    """The review flag of a record whose graph has one head (no merge to make)."""
+    [head] = graph.heads
+    return _review_flag(graph, graph.heads, graph.nodes[head].status)
+
+
 def _review_flag(graph: Graph, heads: Dots, status: str) -> str | None:
     """A record reviewed once, whose newest review decision answers changed after: it needs
     review again, and says so rather than quietly losing its decision."""
@@ -641,6 +647,7 @@ __all__ = [
     "is_row_path",
     "merge_revision_fields",
     "record_state",
+    "review_flag_of",
     "row_value",
     "state_of",
     "unflatten",

@@ -10,7 +10,7 @@ newest values until a person chooses. Runs inside the caller's transaction; comm
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,11 +56,35 @@ class Settled:
     newly_flagged: bool = False
 
 
+class _Answers(Mapping[str, Any]):
+    """A revision's answers, decoded only if a merge reads them: a fast-forward or a review
+    flag needs the graph, not every revision's answers."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._decoded: dict[str, Any] | None = None
+
+    @property
+    def decoded(self) -> dict[str, Any]:
+        if self._decoded is None:
+            self._decoded = json.loads(self.text)
+        return self._decoded
+
+    def __getitem__(self, key: str) -> Any:
+        return self.decoded[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.decoded)
+
+    def __len__(self) -> int:
+        return len(self.decoded)
+
+
 def node_of(rev: Revision) -> Node:
     return Node(
         id=rev.id,
         parents=tuple(rev.parents_list()),
-        answers=rev.answers_dict(),
+        answers=_Answers(rev.answers),
         status=rev.status,
         author=rev.author,
         device_id=rev.device_id,
@@ -133,6 +157,7 @@ def _write(
     conflicts: list[FieldConflict],
 ) -> None:
     session.flush()
+    had_conflicts = bool(record.conflicts)
     village = rules.village_of(state.answers)
     if not village or session.get(Village, village) is None:
         village = record.village_code  # an answer naming no village here files nothing
@@ -158,12 +183,17 @@ def _write(
     }
     for key, value in shown.items():  # the row was written by a statement, not the object
         set_committed_value(record, key, value)
-    _keep_conflicts(session, record.id, conflicts)
+    _keep_conflicts(session, record.id, conflicts, had_conflicts)
 
 
-def _keep_conflicts(session: Session, record_id: str, conflicts: Iterable[FieldConflict]) -> None:
+def _keep_conflicts(
+    session: Session, record_id: str, conflicts: Iterable[FieldConflict], had: bool = True
+) -> None:
     """Replace the record's conflict rows, keeping a choice already made for a conflict whose
     values are still the same ones."""
+    conflicts = list(conflicts)
+    if not conflicts and not had:
+        return  # the common case, a fast-forward: nothing to read or delete
     table = Conflict.__table__  # type: ignore[attr-defined]
     old = {
         c.path: c
