@@ -176,6 +176,11 @@ def choose(
     choice.update(by=ws.enumerator, at=utc_now())
     with ws.store.session() as s:
         row = s.get(Conflict, (view.record_id, view.path))
+        if row is None:  # resolved or changed by an import meanwhile
+            raise RecordStateError(
+                "record {record_id} changed while its conflicts were being resolved; look again",
+                record_id=view.record_id,
+            )
         row.choice = canonical_json(choice)
         s.add(row)
         s.flush()

@@ -174,7 +174,7 @@ def import_package(
                 reason=Phrase("{kind}: {text}", kind=type(exc).__name__, text=str(exc)[:200]),
             ))  # fmt: skip
         try:  # committed: the photos follow, and a cancel now only stops them
-            _copy_photos(top / "data" / "media", ws.media_root, outcome)
+            _copy_photos(top / "data", ws.media_root, outcome)
         except KeyboardInterrupt:
             outcome.warnings.append(
                 "copying the photos was interrupted; import the package again to bring the rest"
@@ -451,13 +451,22 @@ class _Job:
         self.s.flush()
 
 
-def _copy_photos(source: Path, target: Path, outcome: PackageOutcome) -> None:
-    """The photos the records name, into this database's media folder, after the records are
-    committed: a photo already there is kept, so importing again copies nothing, and one
-    that could not be copied (a full disk) is a warning; importing again brings it."""
+def _record_ids(data: Path) -> set[str]:
+    """The ids of the records the package holds (its lines were checked on import)."""
+    with open(data / "records.jsonl", "rb") as fh:
+        return {json.loads(line)["id"] for line in fh if line.strip()}
+
+
+def _copy_photos(data: Path, target: Path, outcome: PackageOutcome) -> None:
+    """The photos of the package's records, into this database's media folder, after the
+    records are committed: a photo already there is kept, so importing again copies nothing,
+    and one that could not be copied (a full disk) is a warning; importing again brings it.
+    A folder for a record the package does not hold is left where it is."""
+    source = data / "media"
     if not source.is_dir():
         return
-    for folder in sorted(p for p in source.iterdir() if p.is_dir()):
+    records = _record_ids(data)
+    for folder in sorted(p for p in source.iterdir() if p.is_dir() and p.name in records):
         for photo in sorted(p for p in folder.iterdir() if p.is_file()):
             dest = target / folder.name / photo.name
             if dest.exists():
