@@ -15,9 +15,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "screenshots",
         help="render the main screens to PNG at 1280x800, in English and Chinese",
         description="Renders the villages list, a half-filled village profile with a problem, "
-        "a repeat section and the records list, each in English and Chinese "
-        "(villages_en.png, villages_zh.png, ...). Uses demo data in a temporary database, or a "
-        "copy of --db; the database itself is never changed.",
+        "a repeat section, the records list and the review page with a record two laptops "
+        "changed differently, each in English and Chinese (villages_en.png, villages_zh.png, "
+        "...). Uses demo data in a temporary database, or a copy of --db; the database itself "
+        "is never changed.",
     )
     shots.add_argument("--out", metavar="DIR", required=True, help="folder for the PNG files")
 
