@@ -220,33 +220,34 @@ def _history(record: dict[str, Any], seen: set[str], hashes: bool = True) -> Ite
 MAX_CLOCK_MILLIS = 10**14  # the year 5138: a stamp beyond cannot come from a real clock
 
 
-def answers_problem(answers: dict[str, Any], depth: int = 0) -> str | None:
+def answers_problem(answers: dict[str, Any]) -> str | None:
     """Why a set of answers cannot be stored as it is, or None. Names are question names
     (not empty, no ``/``, which separates a row from its questions); a repeat's rows each
     have a ``_row_id`` of their own, text without ``/``. (Run on every revision imported,
-    so written for speed: most answers are plain values.)"""
-    if depth > 20:
-        return "answers nest too deeply"
-    for name in answers:
-        if not name or "/" in name or "\x00" in name:
-            return f"answer name {name!r} is not a question name"
-    for name, value in answers.items():
-        if type(value) is not list or not value:
-            continue
-        kinds = {type(v) for v in value}
-        if dict not in kinds:
-            continue
-        if kinds != {dict}:
-            return f"repeat {name!r} mixes rows with other values"
-        ids = [row.get("_row_id") for row in value]
-        if not all(type(i) is str and i and "/" not in i and "\x00" not in i for i in ids):
-            return f"a row of repeat {name!r} has no usable _row_id"
-        if len(set(ids)) != len(ids):
-            return f"repeat {name!r} has two rows with the same _row_id"
-        for row in value:
-            problem = answers_problem(row, depth + 1)
-            if problem:
-                return problem
+    so written for speed: one pass, no call per row.)"""
+    todo: list[tuple[dict[str, Any], int]] = [(answers, 0)]
+    while todo:
+        scope, depth = todo.pop()
+        if depth > 20:
+            return "answers nest too deeply"
+        for name, value in scope.items():
+            if not name or "/" in name or "\x00" in name:
+                return f"answer name {name!r} is not a question name"
+            if type(value) is not list or not value or type(value[0]) is not dict:
+                if type(value) is list and any(type(v) is dict for v in value):
+                    return f"repeat {name!r} mixes rows with other values"
+                continue
+            ids = set()
+            for row in value:
+                if type(row) is not dict:
+                    return f"repeat {name!r} mixes rows with other values"
+                rid = row.get("_row_id")
+                if type(rid) is not str or not rid or "/" in rid or "\x00" in rid:
+                    return f"a row of repeat {name!r} has no usable _row_id"
+                if rid in ids:
+                    return f"repeat {name!r} has two rows with the same _row_id"
+                ids.add(rid)
+                todo.append((row, depth + 1))
     return None
 
 
