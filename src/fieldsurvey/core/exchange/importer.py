@@ -343,9 +343,10 @@ class _Job:
         except RefusedError as exc:
             raise PackageRefused("{reason}; the package was not imported", reason=exc) from exc
         provisional = _provisional_codes(path)
+        held = set(self.s.exec(select(Village.code)).all())  # one query, not one per row
         for row in rows:
             code = row.pop("code")
-            if rec.get_village(session=self.s, code=code) is not None:
+            if code in held or rec.get_village(session=self.s, code=code) is not None:
                 self.villages.add(code)
                 continue
             try:

@@ -159,12 +159,13 @@ def _shape(
 ) -> str | None:
     if not isinstance(obj, dict):
         return "expected a JSON object"
-    missing = [k for k in keys if k not in obj]
-    if missing:
-        return f"missing {', '.join(missing)}"
-    extra = sorted(set(obj) - set(keys) - optional)
-    if extra:
-        return f"unexpected {', '.join(extra)}"
+    if not (obj.keys() - keys <= optional and len(obj) >= len(keys)) or any(
+        k not in obj for k in keys
+    ):
+        missing = [k for k in keys if k not in obj]
+        if missing:
+            return f"missing {', '.join(missing)}"
+        return f"unexpected {', '.join(sorted(set(obj) - set(keys) - optional))}"
     for key, allowed in types.items():
         if not isinstance(obj[key], allowed) or (
             bool not in allowed and isinstance(obj[key], bool)
