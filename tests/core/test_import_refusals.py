@@ -252,3 +252,23 @@ def test_crafted_answers_and_times_are_refused(
 
     package = rebag(fleet.export(a), tmp_path / "crafted.zip", key, craft)
     refused_unchanged(county, package, reason)
+
+
+def test_a_forged_key_in_the_same_import_run_is_refused(fleet: Fleet, tmp_path: Path) -> None:
+    """The second package is opened while the first is written, before the first pins the
+    device's key: the pin is checked again in the second one's transaction."""
+    a, rid = a_record(fleet)
+    county = fleet.laptop("county")
+    genuine = fleet.export(a)
+    forged_db = tmp_path / "forged.db"
+    a.close()
+    shutil.copy(fleet.folder / "wang" / "wang.db", forged_db)
+    forger = Workspace.open(forged_db)
+    forger.store.set_setting(SETTING_SIGNING_KEY, "")
+    forger.set_values(rid, {"resident_pop": "1"})
+    forged = fleet.export(forger)
+    forger.close()
+    outcomes = import_packages(county, [genuine, forged])
+    assert [o.result for o in outcomes] == ["imported", "refused"]
+    assert "known here with a different key" in outcomes[1].reasons[0]
+    assert county.record(rid).answers_dict()["resident_pop"] == 400

@@ -13,7 +13,6 @@ as a receipt for the enumerator who handed it in.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import uuid
@@ -29,8 +28,8 @@ from fieldsurvey.core.duplicates import find_record_duplicates, find_village_dup
 from fieldsurvey.core.errors import FieldSurveyError, Phrase, RefusedError
 from fieldsurvey.core.exchange.absorb import PackageRefused, Tally, absorb_records
 from fieldsurvey.core.exchange.atomic import AtomicFile
-from fieldsurvey.core.exchange.schema import RecordCheck
-from fieldsurvey.core.exchange.verify import counts_problems, opened_package
+from fieldsurvey.core.exchange.opened import OpenedPackage, open_package
+from fieldsurvey.core.exchange.verify import counts_problems
 from fieldsurvey.core.form_rules import form_rules
 from fieldsurvey.core.forms.builder import check_form_bytes
 from fieldsurvey.core.forms.external import choices_from_bytes
@@ -113,72 +112,81 @@ def import_packages(
     """Import each package in turn, each in its own transaction. A cancel stops at once: the
     package in progress is rolled back and the rest are reported as cancelled."""
     outcomes: list[PackageOutcome] = []
-    stop = False
+    paths = [Path(p) for p in paths]
     for index, path in enumerate(paths):
-        if stop:
-            outcomes.append(PackageOutcome(str(path), CANCELLED))
-            continue
-        steps = _Steps(progress, cancelled, index, len(paths), Path(path).name)
+        steps = _Steps(progress, cancelled, index, len(paths), path.name)
         try:
+            steps("verifying")
             outcome = import_package(ws, path, steps=steps)
         except (ImportCancelled, KeyboardInterrupt):  # while checking it: nothing was written
             outcome = PackageOutcome(str(path), CANCELLED)
         outcomes.append(outcome)
-        stop = outcome.result == CANCELLED
+        if outcome.result == CANCELLED:
+            outcomes += [PackageOutcome(str(p), CANCELLED) for p in paths[index + 1 :]]
+            break
     return outcomes
 
 
 def import_package(
     ws: Workspace, path: Path | str, *, steps: _Steps | None = None
 ) -> PackageOutcome:
+    """Import one package: open and verify it, then write it in one transaction."""
     path = Path(path)
     steps = steps or _Steps(None, None, 0, 1, path.name)
-    outcome = PackageOutcome(str(path))
+    opened = open_package(ws.store, path)
     try:
-        outcome.sha256 = _digest(path)
-    except OSError as exc:
-        outcome.reasons = [f"cannot read the file ({exc.strerror or exc})"]
+        return _import_opened(ws, opened, steps)
+    finally:
+        opened.close()
+
+
+def _import_opened(ws: Workspace, opened: OpenedPackage, steps: _Steps) -> PackageOutcome:
+    outcome = PackageOutcome(str(opened.path), sha256=opened.sha256)
+    if opened.unreadable:
+        outcome.reasons = [opened.unreadable]
         return outcome
-    steps("verifying")
-    # every check verify makes; the revision hashes are recomputed by the import pass, on the
-    # text it writes, in the same transaction
-    with opened_package(path, store=ws.store, records=False) as (report, top):
+    report = opened.report
+    if report is not None:
         outcome.package_id, outcome.device_id = report.package_id, report.device_id
         outcome.device_name, outcome.fingerprint = report.device_name, report.fingerprint
         outcome.records = report.records
-        if not report.ok or top is None:
-            outcome.reasons = list(report.problems)
-            return outcome
-        steps.total_records = report.records
+    if report is None or not report.ok or opened.data is None:
+        outcome.reasons = list(report.problems) if report is not None else []
+        if opened.problem is not None:
+            return _nothing(outcome, REFUSED, opened.problem)
+        return outcome
+    if opened.problem is not None:
+        return _nothing(outcome, REFUSED, opened.problem)
+    steps.total_records = report.records
+    try:
         try:
-            try:
-                with ws.store.session() as s:
-                    _Job(ws, s, top / "data", report, outcome, steps).run()
-            finally:
-                ws._forget_forms()  # forms and the registry may have changed, or rolled back
-        except (ImportCancelled, KeyboardInterrupt):
-            return _nothing(outcome, CANCELLED, ImportCancelled(
-                "import cancelled; nothing of this package was imported"
-            ))  # fmt: skip
-        except FieldSurveyError as exc:  # PackageRefused, a full disk, a locked database
-            return _nothing(outcome, REFUSED, exc)
-        except SQLAlchemyError as exc:  # e.g. another office computer importing the same
-            return _nothing(outcome, REFUSED, RefusedError(  # records at the same moment
-                "the database did not take the package ({reason}); nothing was imported; "
-                "import it again",
-                reason=getattr(exc, "orig", None) or exc,
-            ))  # fmt: skip
-        except Exception as exc:  # noqa: BLE001 - whatever a package holds, never a traceback
-            return _nothing(outcome, REFUSED, RefusedError(
-                "the package could not be imported ({reason}); nothing was imported",
-                reason=Phrase("{kind}: {text}", kind=type(exc).__name__, text=str(exc)[:200]),
-            ))  # fmt: skip
-        try:  # committed: the photos follow, and a cancel now only stops them
-            _copy_photos(top / "data", ws.media_root, outcome)
-        except KeyboardInterrupt:
-            outcome.warnings.append(
-                "copying the photos was interrupted; import the package again to bring the rest"
-            )
+            with ws.store.session() as s:
+                _Job(ws, s, opened, outcome, steps).run()
+        finally:
+            ws._forget_forms()  # forms and the registry may have changed, or rolled back
+    except (ImportCancelled, KeyboardInterrupt):
+        return _nothing(outcome, CANCELLED, ImportCancelled(
+            "import cancelled; nothing of this package was imported"
+        ))  # fmt: skip
+    except FieldSurveyError as exc:  # PackageRefused, a full disk, a locked database
+        return _nothing(outcome, REFUSED, exc)
+    except SQLAlchemyError as exc:  # e.g. another office computer importing the same
+        return _nothing(outcome, REFUSED, RefusedError(  # records at the same moment
+            "the database did not take the package ({reason}); nothing was imported; "
+            "import it again",
+            reason=getattr(exc, "orig", None) or exc,
+        ))  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - whatever a package holds, never a traceback
+        return _nothing(outcome, REFUSED, RefusedError(
+            "the package could not be imported ({reason}); nothing was imported",
+            reason=Phrase("{kind}: {text}", kind=type(exc).__name__, text=str(exc)[:200]),
+        ))  # fmt: skip
+    try:  # committed: the photos follow, and a cancel now only stops them
+        _copy_photos(opened.data, ws.media_root, outcome)
+    except KeyboardInterrupt:
+        outcome.warnings.append(
+            "copying the photos was interrupted; import the package again to bring the rest"
+        )
     return outcome
 
 
@@ -236,12 +244,13 @@ class _Job:
         self,
         ws: Workspace,
         session: Any,
-        data: Path,
-        report: Any,
+        opened: OpenedPackage,
         outcome: PackageOutcome,
         steps: _Steps,
     ) -> None:
-        self.ws, self.s, self.data, self.report = ws, session, data, report
+        assert opened.data is not None and opened.report is not None
+        self.ws, self.s, self.opened = ws, session, opened
+        self.data, self.report = opened.data, opened.report
         self.outcome, self.steps = outcome, steps
         self.parsed: dict[tuple[str, str], Form] = {}  # forms added here, not yet committed
         self.rules: dict[tuple[str, str], FormRules] = {}
@@ -252,7 +261,7 @@ class _Job:
         self.add_villages()
         self.steps("records")
         forms = set(self.s.exec(select(FormDef.form_id, FormDef.version)).all())
-        check = RecordCheck(hashes=False)
+        check = self.opened.check
         tally = absorb_records(
             self.s,
             self.data / "records.jsonl",
@@ -397,11 +406,19 @@ class _Job:
 
     # -- the device and the import ------------------------------------------------------------
     def pin_device(self) -> None:
-        """The first package from a device pins its key (``verify`` refused any other key)."""
+        """The first package from a device pins its key. ``verify`` refused any other key as
+        it found the database; checked again here, in the transaction, since the package may
+        have been opened while the one before it pinned the same device."""
         device_id, key = self.report.device_id, self.report.public_key
         if not device_id or not key:
             return
         device = self.s.get(Device, device_id)
+        if device is not None and device.public_key and device.public_key != key:
+            raise PackageRefused(
+                "device {device_id} is known here with a different key; the package was not "
+                "imported",
+                device_id=device_id,
+            )
         if device is None:
             self.s.add(
                 Device(
@@ -505,14 +522,6 @@ def _provisional_codes(path: Path) -> set[str]:
         for row in _csv_rows(path)
         if row.get("provisional", "").strip().lower() in ("yes", "true", "1")
     }
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def import_history(ws: Workspace) -> list[dict[str, Any]]:

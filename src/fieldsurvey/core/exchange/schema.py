@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -151,25 +152,27 @@ def _lines(path: Path, report: SchemaReport) -> Iterator[tuple[int, bytes]]:
                 yield number, line
 
 
+@functools.cache
+def _keyset(keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(keys)
+
+
 def _shape(
     obj: Any,
     keys: tuple[str, ...],
     types: dict[str, tuple[type, ...]],
     optional: frozenset[str] = frozenset(),
 ) -> str | None:
-    if not isinstance(obj, dict):
+    if type(obj) is not dict:
         return "expected a JSON object"
-    if not (obj.keys() - keys <= optional and len(obj) >= len(keys)) or any(
-        k not in obj for k in keys
-    ):
+    present = obj.keys()
+    if not (present >= _keyset(keys) and present - _keyset(keys) <= optional):
         missing = [k for k in keys if k not in obj]
         if missing:
             return f"missing {', '.join(missing)}"
         return f"unexpected {', '.join(sorted(set(obj) - set(keys) - optional))}"
     for key, allowed in types.items():
-        if not isinstance(obj[key], allowed) or (
-            bool not in allowed and isinstance(obj[key], bool)
-        ):
+        if type(obj[key]) not in allowed:  # exact JSON types: true is no number here
             return f"{key} has the wrong type ({type(obj[key]).__name__})"
     return None
 
@@ -231,11 +234,13 @@ def answers_problem(answers: dict[str, Any]) -> str | None:
         scope, depth = todo.pop()
         if depth > 20:
             return "answers nest too deeply"
-        for name, value in scope.items():
-            if not name or "/" in name or "\x00" in name:
-                return f"answer name {name!r} is not a question name"
-            if type(value) is not list or not value or type(value[0]) is not dict:
-                if type(value) is list and any(type(v) is dict for v in value):
+        names = "\x01".join(scope)  # JSON names are text: one test for all of them
+        if "/" in names or "\x00" in names or "" in scope:
+            name = next(n for n in scope if not n or "/" in n or "\x00" in n)
+            return f"answer name {name!r} is not a question name"
+        for name, value in [(n, v) for n, v in scope.items() if type(v) is list and v]:
+            if type(value[0]) is not dict:
+                if any(type(v) is dict for v in value):
                     return f"repeat {name!r} mixes rows with other values"
                 continue
             ids = set()
