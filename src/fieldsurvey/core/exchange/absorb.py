@@ -137,7 +137,7 @@ class _Batch:
         for record in self.records:
             rid = record["id"]
             fresh = self._fresh(record, held)
-            rows = [_revision_row(rid, rev) for rev in fresh]  # hashes checked here
+            rows = _revision_rows(rid, fresh)  # hashes checked here
             if rid not in existing:
                 self._check_new(record)
                 head = next(r for r in rows if r["id"] == record["head_revision"])
@@ -330,9 +330,24 @@ def _record_row(record: dict[str, Any], head: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _revision_row(record_id: str, rev: dict[str, Any]) -> dict[str, Any]:
-    """The row to insert, its hash recomputed from the very text that is written."""
-    text = canonical_json(rev["answers"])
+def _revision_rows(record_id: str, revisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a record's new revisions. A revision whose answers are those of the one
+    before it (a review decision keeps them) shares its text, encoded once."""
+    rows: list[dict[str, Any]] = []
+    before: tuple[dict[str, Any], str] | None = None
+    for rev in revisions:
+        answers = rev["answers"]
+        text = before[1] if before is not None and answers == before[0] else None
+        row = _revision_row(record_id, rev, text)
+        before = (answers, row["answers"])
+        rows.append(row)
+    return rows
+
+
+def _revision_row(record_id: str, rev: dict[str, Any], text: str | None = None) -> dict[str, Any]:
+    """The row to insert, its hash recomputed from the very text that is written (*text*:
+    the answers as canonical JSON, when the caller has them)."""
+    text = canonical_json(rev["answers"]) if text is None else text
     if content_hash(record_id, rev, text) != rev["hash"]:
         raise PackageRefused(
             "revision {revision} of record {record_id} does not match its hash; the package "

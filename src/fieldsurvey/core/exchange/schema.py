@@ -187,6 +187,7 @@ def _history(record: dict[str, Any], seen: set[str], hashes: bool = True) -> Ite
         yield "has no revisions"
         return
     ids: set[str] = set()
+    checked: list[dict[str, Any]] = []  # answers found good (a review keeps its parent's)
     for i, rev in enumerate(revisions, start=1):
         problem = _shape(rev, REVISION_KEYS, REVISION_TYPES, OPTIONAL_REVISION_KEYS)
         if problem is None and not isinstance(rev.get("comment", ""), str):
@@ -202,7 +203,11 @@ def _history(record: dict[str, Any], seen: set[str], hashes: bool = True) -> Ite
         missing = [p for p in rev["parents"] if p not in ids and p not in prior]
         if missing:
             yield f"revision {rev['id']}: parent {', '.join(missing)} is not in the package"
-        problem = answers_problem(rev["answers"]) or _time_problem(rev)
+        answers = rev["answers"]
+        same = bool(checked) and answers == checked[-1]
+        problem = (None if same else answers_problem(answers)) or _time_problem(rev)
+        if not same:
+            checked.append(answers)
         if problem:
             yield f"revision {rev['id']}: {problem}"
         if rev["kind"] not in REVISION_KINDS:
