@@ -10,7 +10,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-MODULES = ["bench_forms", "bench_store", "bench_filler", "bench_gui", "bench_exchange"]
+MODULES = [
+    "bench_forms",
+    "bench_store",
+    "bench_filler",
+    "bench_gui",
+    "bench_exchange",
+    "bench_import",
+]
 
 if __name__ == "__main__":
     for name in MODULES:
