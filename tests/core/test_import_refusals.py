@@ -70,12 +70,10 @@ def test_a_tampered_package_is_refused_and_the_database_unchanged(
     refused_unchanged(county, bad, "checksum does not match")
 
 
-def test_a_forged_key_for_a_known_device_is_refused(fleet: Fleet, tmp_path: Path) -> None:
-    a, rid = a_record(fleet)
-    county = fleet.laptop("county")
-    bring(county, fleet.export(a))
-    # another machine claims to be laptop A: its database copied, with a key of its own
-    forged_db = tmp_path / "forged.db"
+def forged_package(fleet: Fleet, a: Workspace, rid: str, folder: Path) -> Path:
+    """Another machine claims to be laptop A: A's database copied, with a key of its own,
+    and a change to A's record. (Closes A.)"""
+    forged_db = folder / "forged.db"
     a.close()
     shutil.copy(fleet.folder / "wang" / "wang.db", forged_db)
     forger = Workspace.open(forged_db)
@@ -83,6 +81,14 @@ def test_a_forged_key_for_a_known_device_is_refused(fleet: Fleet, tmp_path: Path
     forger.set_values(rid, {"resident_pop": "1"})
     package = fleet.export(forger)
     forger.close()
+    return package
+
+
+def test_a_forged_key_for_a_known_device_is_refused(fleet: Fleet, tmp_path: Path) -> None:
+    a, rid = a_record(fleet)
+    county = fleet.laptop("county")
+    bring(county, fleet.export(a))
+    package = forged_package(fleet, a, rid, tmp_path)
     refused_unchanged(county, package, "is known here with a different key")
 
 
@@ -255,19 +261,12 @@ def test_crafted_answers_and_times_are_refused(
 
 
 def test_a_forged_key_in_the_same_import_run_is_refused(fleet: Fleet, tmp_path: Path) -> None:
-    """The second package is opened while the first is written, before the first pins the
-    device's key: the pin is checked again in the second one's transaction."""
+    """Two packages claiming one device in the same run: the first pins its key, and the
+    second, with another key, is refused."""
     a, rid = a_record(fleet)
     county = fleet.laptop("county")
     genuine = fleet.export(a)
-    forged_db = tmp_path / "forged.db"
-    a.close()
-    shutil.copy(fleet.folder / "wang" / "wang.db", forged_db)
-    forger = Workspace.open(forged_db)
-    forger.store.set_setting(SETTING_SIGNING_KEY, "")
-    forger.set_values(rid, {"resident_pop": "1"})
-    forged = fleet.export(forger)
-    forger.close()
+    forged = forged_package(fleet, a, rid, tmp_path)
     outcomes = import_packages(county, [genuine, forged])
     assert [o.result for o in outcomes] == ["imported", "refused"]
     assert "known here with a different key" in outcomes[1].reasons[0]
