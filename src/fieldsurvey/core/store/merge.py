@@ -31,19 +31,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fieldsurvey.core.forms.model import ROW_ID
 from fieldsurvey.core.store.canonical import canonical_json
 from fieldsurvey.core.store.hlc import MAX_COUNTER, format_hlc, parse_hlc
-from fieldsurvey.core.store.models import (
-    APPROVED,
-    COMPLETE,
-    DRAFT,
-    MERGE,
-    REJECTED,
-    REVIEW,
-    REVIEWED_STATUSES,
-)
+from fieldsurvey.core.store.models import COMPLETE, DRAFT, MERGE, REVIEW, REVIEWED_STATUSES
 
-ROW_ID = "_row_id"
 REPEAT = "\x00repeat"  # a repeat's own path: present, with its rows as further paths
 ROW = "\x00row"  # a row's path: present (its questions are further paths)
 # The id of a merge made without a person: the same heads with the same content get the same
@@ -394,20 +386,16 @@ def _status_of(
 def review_flag_of(graph: Graph) -> str | None:
     """The review flag of a record whose graph has one head (no merge to make)."""
     [head] = graph.heads
-    return _review_flag(graph, graph.heads, graph.nodes[head].status)
+    return _review_flag(graph, graph.nodes[head].status)
 
 
-def _review_flag(graph: Graph, heads: Dots, status: str) -> str | None:
+def _review_flag(graph: Graph, status: str) -> str | None:
     """A record reviewed once, whose newest review decision answers changed after: it needs
-    review again, and says so rather than quietly losing its decision."""
+    review again, and says so rather than quietly losing its decision. (Every revision of
+    the graph is under one of its heads.)"""
     if status in REVIEWED_STATUSES:
         return None
-    reviews = [
-        rid
-        for rid, n in graph.nodes.items()
-        if n.kind == REVIEW and any(graph.is_ancestor(rid, h) for h in heads)
-    ]
-    latest = graph.maximal(reviews)
+    latest = graph.maximal(rid for rid, n in graph.nodes.items() if n.kind == REVIEW)
     if any(graph.nodes[r].status in REVIEWED_STATUSES for r in latest):
         return FLAG_CHANGED
     return None
@@ -430,12 +418,12 @@ def state_of(graph: Graph, *, derived: Callable[[str], bool]) -> MergeState:
     heads = graph.heads
     if len(heads) == 1:
         node = graph.nodes[heads[0]]
-        flag = _review_flag(graph, heads, node.status) if _has_reviews(graph) else None
+        flag = _review_flag(graph, node.status) if _has_reviews(graph) else None
         return MergeState(heads, dict(node.answers), node.status, [], flag)
     assigned = _assignments(graph, is_derived)
     merged = _merge_dots(graph, [assigned[h] for h in heads])
     status, flag = _status_of(graph, heads, merged.get("", ()), merged, is_derived)
-    flag = flag or _review_flag(graph, heads, status)
+    flag = flag or _review_flag(graph, status)
     sources = _sources(graph, heads)
     base = graph.base(sources)
     conflicts, flat = _settle(graph, merged, is_derived, base)
@@ -496,15 +484,7 @@ def _settle(
         flat.update({f"{row}/{p}": v for p, v in inner.items()})
     for path, dots in sorted(split.items()):
         candidates = tuple(
-            Candidate(
-                revision=d,
-                value=_decoded(_value(graph, d, path)),
-                author=graph.nodes[d].author,
-                device_id=graph.nodes[d].device_id,
-                hlc=graph.nodes[d].hlc,
-                created_at=graph.nodes[d].created_at,
-                deleted=_value(graph, d, path) is None,
-            )
+            _candidate(graph, d, _decoded(_value(graph, d, path)), _value(graph, d, path) is None)
             for d in sorted(dots, key=lambda d: graph.nodes[d].order)
         )
         before = graph.flat(base)[0].get(path) if base else None
@@ -544,12 +524,15 @@ def _row_conflict(graph: Graph, row: str, dots: set[str], base: str | None) -> F
     candidates = []
     for d in sorted(dots, key=lambda d: graph.nodes[d].order):
         value = row_value(graph.nodes[d].answers, row)
-        n = graph.nodes[d]
-        candidates.append(
-            Candidate(d, value, n.author, n.device_id, n.hlc, n.created_at, deleted=value is None)
-        )
+        candidates.append(_candidate(graph, d, value, value is None))
     before = row_value(graph.nodes[base].answers, row) if base else None
     return FieldConflict(row, before, tuple(candidates))
+
+
+def _candidate(graph: Graph, rid: str, value: Any, deleted: bool) -> Candidate:
+    """What revision *rid* holds for a conflict, with who made it and when."""
+    n = graph.nodes[rid]
+    return Candidate(rid, value, n.author, n.device_id, n.hlc, n.created_at, deleted=deleted)
 
 
 def row_value(answers: Mapping[str, Any], row: str) -> dict[str, Any] | None:
@@ -631,10 +614,8 @@ def merge_revision_fields(
 
 
 __all__ = [
-    "APPROVED",
     "FLAG_CHANGED",
     "FLAG_DISAGREE",
-    "REJECTED",
     "Candidate",
     "FieldConflict",
     "Graph",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -29,7 +29,7 @@ from fieldsurvey.core.store.merge import (
     state_of,
 )
 from fieldsurvey.core.store.models import Conflict, Record, Revision, Village
-from fieldsurvey.core.store.records import _insert, dump_answers, hash_fields
+from fieldsurvey.core.store.records import _insert, _revision_values, dump_answers
 
 UNCHANGED, FAST_FORWARD, MERGED, CONFLICT = "unchanged", "fast-forward", "merged", "conflict"
 
@@ -103,48 +103,33 @@ def settle_record(session: Session, record: Record, rules: FormRules) -> Settled
     """Make *record* (its row and conflicts) say what its revisions say now."""
     graph = load_graph(session, record.id)
     state = state_of(graph, derived=rules.derived)
-    was_flagged = bool(record.review_flag)
-    if len(state.heads) == 1:
-        head = graph.nodes[state.heads[0]]
+    newly_flagged = bool(state.review_flag) and not record.review_flag
+    heads = [graph.nodes[h] for h in state.heads]
+    if len(heads) == 1:
+        [head] = heads
         outcome = UNCHANGED if head.id == record.head_revision_id else FAST_FORWARD
-        _write(session, record, state, head.id, head.created_at, rules, conflicts=[])
-        return Settled(outcome, state, None, bool(state.review_flag) and not was_flagged)
+        text = head.answers.text if isinstance(head.answers, _Answers) else None  # as stored
+        _write(session, record, state, head.id, head.created_at, rules, [], text)
+        return Settled(outcome, state, None, newly_flagged)
+    created = max(n.created_at for n in heads)
+    # what the form computes follows the merged values, not whichever merge happened first
+    state.answers = rules.recalculate(dict(state.answers), created)
     if state.clean:
-        heads = [graph.nodes[h] for h in state.heads]
-        created = max(n.created_at for n in heads)
-        answers = rules.recalculate(dict(state.answers), created)
-        fields = merge_revision_fields(heads, answers, state.status)
-        text = dump_answers(answers)
-        values = {**fields, "record_id": record.id, "parents": canonical_json(fields["parents"])}
-        values["answers"] = text
-        values["hash"] = hash_fields(values, text)
+        fields = merge_revision_fields(heads, state.answers, state.status)
+        text = dump_answers(state.answers)
+        values = _revision_values(
+            answers_text=text, parents=fields.pop("parents"), record_id=record.id, **fields
+        )
         if session.get(Revision, values["id"]) is None:
             _insert(session, Revision, values)
-        state.answers = answers
-        _write(session, record, state, values["id"], created, rules, conflicts=[])
-        return Settled(MERGED, state, values["id"], bool(state.review_flag) and not was_flagged)
-    newest = max((graph.nodes[h] for h in state.heads), key=lambda n: n.order)
-    # what the form computes follows the values shown, not whichever merge happened first
-    created = max(graph.nodes[h].created_at for h in state.heads)
-    state.answers = rules.recalculate(dict(state.answers), created)
+        _write(session, record, state, values["id"], created, rules, [], text)
+        return Settled(MERGED, state, values["id"], newly_flagged)
+    newest = max(heads, key=lambda n: n.order)
     _write(session, record, state, newest.id, newest.created_at, rules, state.conflicts)
-    return Settled(CONFLICT, state, None, bool(state.review_flag) and not was_flagged)
+    return Settled(CONFLICT, state, None, newly_flagged)
 
 
 _RECORD = Record.__table__  # type: ignore[attr-defined]
-_UPDATE = (
-    update(_RECORD)
-    .where(_RECORD.c.id == bindparam("record_id"))
-    .values(
-        answers=bindparam("answers"),
-        status=bindparam("status"),
-        head_revision_id=bindparam("head"),
-        updated_at=bindparam("updated_at"),
-        village_code=bindparam("village_code"),
-        conflicts=bindparam("n_conflicts"),
-        review_flag=bindparam("flag"),
-    )
-)
 
 
 def _write(
@@ -155,33 +140,25 @@ def _write(
     updated_at: str,
     rules: FormRules,
     conflicts: list[FieldConflict],
+    text: str | None = None,
 ) -> None:
+    """The record row as *state* says (*text*: its answers as stored, when at hand)."""
     session.flush()
     had_conflicts = bool(record.conflicts)
     village = rules.village_of(state.answers)
     if not village or session.get(Village, village) is None:
         village = record.village_code  # an answer naming no village here files nothing
     values = {
-        "record_id": record.id,
-        "answers": dump_answers(state.answers),
-        "status": state.status,
-        "head": head,
-        "updated_at": max(updated_at, record.updated_at),
-        "village_code": village,
-        "n_conflicts": len(conflicts),
-        "flag": state.review_flag,
-    }
-    session.execute(_UPDATE, values)
-    shown = {
-        "answers": values["answers"],
+        "answers": text if text is not None else dump_answers(state.answers),
         "status": state.status,
         "head_revision_id": head,
-        "updated_at": values["updated_at"],
+        "updated_at": max(updated_at, record.updated_at),
         "village_code": village,
         "conflicts": len(conflicts),
         "review_flag": state.review_flag,
     }
-    for key, value in shown.items():  # the row was written by a statement, not the object
+    session.execute(update(_RECORD).where(_RECORD.c.id == record.id).values(**values))
+    for key, value in values.items():  # the row was written by a statement, not the object
         set_committed_value(record, key, value)
     _keep_conflicts(session, record.id, conflicts, had_conflicts)
 
