@@ -300,12 +300,8 @@ def _record_where(query: Any, flt: RecordFilter) -> Any:
     query = query.where(col(Record.deleted).is_(False))
     if flt.form_id:
         query = query.where(col(Record.form_id) == flt.form_id)
-    if flt.status == rec.CONFLICT:
-        query = query.where(col(Record.conflicts) > 0)
-    elif flt.status == rec.FLAGGED:
-        query = query.where(col(Record.review_flag).is_not(None))
-    elif flt.status:
-        query = query.where(col(Record.status) == flt.status)
+    if flt.status:
+        query = query.where(rec.status_is(flt.status))
     if flt.village_code:
         query = query.where(col(Record.village_code) == flt.village_code)
     text = flt.search.strip()

@@ -355,18 +355,24 @@ def list_records(
     query = select(Record)
     if form_id is not None:
         query = query.where(Record.form_id == form_id)
-    if status == CONFLICT:
-        query = query.where(col(Record.conflicts) > 0)
-    elif status == FLAGGED:
-        query = query.where(col(Record.review_flag).is_not(None))
-    elif status is not None:
-        query = query.where(Record.status == status)
+    if status is not None:
+        query = query.where(status_is(status))
     if village_code is not None:
         query = query.where(Record.village_code == village_code)
     if not include_deleted:
         query = query.where(col(Record.deleted).is_(False))
     query = query.order_by(col(Record.updated_at).desc(), col(Record.id))
     return list(session.exec(query).all())
+
+
+def status_is(status: str) -> Any:
+    """The filter of a list by *status*: a record status, or ``conflict`` (open conflicts from
+    merging) or ``flagged`` (reviewed, changed since), whatever the status."""
+    if status == CONFLICT:
+        return col(Record.conflicts) > 0
+    if status == FLAGGED:
+        return col(Record.review_flag).is_not(None)
+    return col(Record.status) == status
 
 
 def history(*, session: Session, record_id: str) -> list[Revision]:
