@@ -49,13 +49,11 @@ def default_database() -> Path | str:
     return env if env and is_server_url(env) else default_db_path()
 
 
-def media_folder(db: Path | str | None) -> Path:
+def media_folder(db: Path | None) -> Path:
     """Where the photos of a database's records live: ``media/`` beside a database file; for
-    a server database, ``media/`` in the user data folder (photos are kept by record id, so
-    databases never share a file)."""
-    if db is None or (isinstance(db, str) and is_server_url(db)):
-        return user_data_folder() / "media"
-    return Path(db).parent / "media"
+    a server database (no file), ``media/`` in the user data folder (photos are kept by
+    record id, so databases never share a file)."""
+    return (db.parent if db is not None else user_data_folder()) / "media"
 
 
 def default_db_path() -> Path:

@@ -217,3 +217,11 @@ def test_a_lowercase_code_from_an_older_database_is_found_not_copied(tmp_path: P
         saved = ws.add_record("village_profile", {"consent": "OK"}, village="SY-SAN-001")
         assert saved.record.village_code == "sy-san-001"
         assert saved.record.answers_dict()["village"] == "sy-san-001"
+
+
+def test_a_package_s_villages_keep_whether_they_are_provisional(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "name,label::English (en),provisional\nNEW-1A2B,Xincun,yes\nSY-X-1,Ceshi,no\nSY-X-2,B,\n",
+    )
+    assert [r.get("provisional") for r in read_registry(path)] == [True, False, None]

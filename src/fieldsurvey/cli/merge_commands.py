@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fieldsurvey.cli.output import print_json, print_table
-from fieldsurvey.core.errors import EXIT_OK, EXIT_REFUSED, UsageError, count
+from fieldsurvey.core.errors import EXIT_CANCELLED, EXIT_OK, EXIT_REFUSED, UsageError, count
 from fieldsurvey.core.exchange.importer import (
     CANCELLED,
     REFUSED,
@@ -19,8 +19,6 @@ from fieldsurvey.core.exchange.importer import (
     write_receipt,
 )
 from fieldsurvey.core.workspace import Workspace
-
-EXIT_CANCELLED = 4
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -86,6 +84,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     progress = _progress() if sys.stderr.isatty() and not args.json else None
     with _open(args) as ws:  # Ctrl-C: the package in progress is rolled back, the rest left
         outcomes = import_packages(ws, [Path(f) for f in args.files], progress=progress)
+    if progress is not None:
+        print(file=sys.stderr)  # past the progress line
     receipts = [write_receipt(o, folder) for o in outcomes if folder and o.package_id]
     if args.json:
         print_json([o.as_json() for o in outcomes])

@@ -16,6 +16,7 @@ EXIT_OK = 0
 EXIT_INVALID_DATA = 1
 EXIT_USAGE = 2
 EXIT_REFUSED = 3
+EXIT_CANCELLED = 4  # an export or an import cancelled
 EXIT_NO_DISPLAY = 5  # the desktop app was asked for where no screen exists
 
 

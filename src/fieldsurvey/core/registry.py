@@ -33,6 +33,7 @@ _ALIASES = {
     "longitude": "longitude",
     "lon": "longitude",
     "lng": "longitude",
+    "provisional": "provisional",  # as packages write villages.csv: yes / no
     # headings a county office writes in Chinese
     "编码": "code",
     "代码": "code",
@@ -127,6 +128,8 @@ def _rows(path: Path, reader: Any) -> list[dict[str, Any]]:
             v = v.strip()
             if col in ("latitude", "longitude"):
                 row[col] = _coordinate(v, col, number, h, problems)
+            elif col == "provisional":
+                row[col] = v.lower() in ("yes", "true", "1") if v else None
             else:
                 row[col] = unguard(v)
         code = row.get("code", "")

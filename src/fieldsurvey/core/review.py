@@ -19,13 +19,14 @@ from fieldsurvey.core.errors import InvalidDataError, Phrase, UsageError
 from fieldsurvey.core.form_rules import form_rules
 from fieldsurvey.core.forms.assign import assign
 from fieldsurvey.core.forms.evaluation import evaluate
+from fieldsurvey.core.forms.model import ROW_ID
 from fieldsurvey.core.store import records as rec
 from fieldsurvey.core.store.canonical import canonical_json, utc_now
 from fieldsurvey.core.store.merge import (
-    ROW_ID,
     Candidate,
     apply_choices,
     field_name,
+    flatten,
     is_row_path,
     state_of,
 )
@@ -177,10 +178,7 @@ def choose(
     with ws.store.session() as s:
         row = s.get(Conflict, (view.record_id, view.path))
         if row is None:  # resolved or changed by an import meanwhile
-            raise RecordStateError(
-                "record {record_id} changed while its conflicts were being resolved; look again",
-                record_id=view.record_id,
-            )
+            raise _changed(view.record_id)
         row.choice = canonical_json(choice)
         s.add(row)
         s.flush()
@@ -189,6 +187,13 @@ def choose(
             return Resolution(view.record_id, len(waiting), None)
         revision = _resolve(ws, s, view.record_id)
     return Resolution(view.record_id, 0, revision)
+
+
+def _changed(record_id: str) -> RecordStateError:
+    return RecordStateError(
+        "record {record_id} changed while its conflicts were being resolved; look again",
+        record_id=record_id,
+    )
 
 
 def _taken(view: ConflictView, take: str) -> dict[str, Any]:
@@ -225,11 +230,8 @@ def _typed(ws: Workspace, view: ConflictView, raw: str) -> Any:
         raise InvalidDataError(
             "{count} problem(s); nothing was saved", [str(p) for p in wrong], count=len(wrong)
         )
-    flat_path = view.path.split("/")
-    scope: Any = ev.answers
-    for i in range(0, len(flat_path) - 1, 2):
-        scope = next(r for r in scope[flat_path[i]] if r.get(ROW_ID) == flat_path[i + 1])
-    return scope.get(flat_path[-1])
+    typed = flatten(ev.answers)[0].get(view.path)
+    return json.loads(typed) if typed is not None else None
 
 
 def _resolve(ws: Workspace, s: Any, record_id: str) -> str:
@@ -239,10 +241,7 @@ def _resolve(ws: Workspace, s: Any, record_id: str) -> str:
     state = state_of(load_graph(s, record_id), derived=rules.derived)
     rows = {c.path: c for c in conflicts_of(s, [record_id])}
     if {c.path for c in state.conflicts} != set(rows):
-        raise RecordStateError(
-            "record {record_id} changed while its conflicts were being resolved; look again",
-            record_id=record_id,
-        )
+        raise _changed(record_id)
     choices: dict[str, Any] = {}
     for path, row in rows.items():
         choice = json.loads(row.choice)
@@ -278,11 +277,7 @@ def decide(ws: Workspace, record_id: str, decision: str, comment: str = "") -> s
         )
     status = DECISIONS[decision]
     with ws.store.session() as s:
-        record = _record(s, record_id)
-        if record.deleted:
-            raise RecordStateError(
-                "record {record_id} was deleted and cannot be changed", record_id=record.id
-            )
+        record = _record(s, record_id)  # add_revision refuses a deleted one
         refuse_conflicted(record)
         if status != DRAFT and record.status == DRAFT:
             raise RecordStateError(
@@ -316,9 +311,7 @@ def duplicates(ws: Workspace, *, status: str | None = dup.OPEN) -> list[dup.Pair
 def settle_duplicate(ws: Workspace, first: str, second: str, *, link: bool) -> dup.Pair:
     first, second = first.strip(), second.strip()
     with ws.store.session() as s:
-        pair = dup.decide(s, first, second, link=link, actor=ws.enumerator, device_id=ws.device_id)
-    ws._forget_forms()  # a linked village changes what the registry lists
-    return pair
+        return dup.decide(s, first, second, link=link, actor=ws.enumerator, device_id=ws.device_id)
 
 
 def describe(candidate: Candidate) -> Phrase:

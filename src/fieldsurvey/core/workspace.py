@@ -213,6 +213,11 @@ class Workspace:
         with self.store.session() as s:
             return rec.list_form_defs(session=s)
 
+    def cached_form(self, form_id: str, version: str) -> Form | None:
+        """The form version if it is parsed already (never parses: no database read)."""
+        with self._lock:
+            return self._forms.get((form_id, version))
+
     def form(self, form_id: str, version: str | None = None) -> Form:
         with self._lock:
             return self._form(form_id, version)
@@ -323,7 +328,7 @@ class Workspace:
                 longitude=longitude,
                 townships=townships,
             )  # an InvalidDataError names a bad or used code, a missing name, a township
-        self._forget_forms()  # the registry feeds select_one_from_file choices
+        self.forget_forms()  # the registry feeds select_one_from_file choices
         return village
 
     def _form_townships(self) -> dict[str, set[str]]:
@@ -343,7 +348,9 @@ class Workspace:
                     names.update(t for k, t in choice.labels.items() if k.startswith("zh") and t)
         return found
 
-    def _forget_forms(self) -> None:
+    def forget_forms(self) -> None:
+        """Parse forms again when next asked for: the registry their village lists come from,
+        or the forms themselves, may have changed (an import, rolled back or not)."""
         with self._lock:
             self._forms.clear()
             self._latest.clear()
@@ -353,7 +360,7 @@ class Workspace:
         with self.store.session() as s:
             for row in rows:
                 rec.upsert_village(session=s, device_id=self.device_id, **row)
-        self._forget_forms()  # the registry feeds select_one_from_file choices
+        self.forget_forms()  # the registry feeds select_one_from_file choices
         return len(rows)
 
     # -- records ---------------------------------------------------------------------------

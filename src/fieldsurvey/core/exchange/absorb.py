@@ -53,6 +53,7 @@ class Tally:
     revisions: int = 0  # revisions added (merges made here included)
     newest_clock: str = ""
     touched: set[str] = field(default_factory=set)  # added or changed
+    records: set[str] = field(default_factory=set)  # every record the package holds
 
     @property
     def changed(self) -> bool:
@@ -79,7 +80,6 @@ def absorb_records(
     tally = Tally()
     check = check or RecordCheck(hashes=False)
     for batch in _batches(path, check):
-        _refuse_problems(check)
         _Batch(session, batch, tally, rules_for, forms, villages).run()
         if tick is not None:
             tick(len(batch))
@@ -87,10 +87,13 @@ def absorb_records(
 
 
 def _batches(path: Path, check: RecordCheck) -> Iterator[list[dict[str, Any]]]:
+    """The records in batches; the first problem *check* finds refuses the package before
+    the batch it was found in is written."""
     batch: list[dict[str, Any]] = []
     for record in check.records(path):
         batch.append(record)
         if len(batch) >= BATCH:
+            _refuse_problems(check)
             yield batch
             batch = []
     _refuse_problems(check)
@@ -136,6 +139,7 @@ class _Batch:
         settle: list[str] = []
         for record in self.records:
             rid = record["id"]
+            self.tally.records.add(rid)
             fresh = self._fresh(record, held)
             rows = _revision_rows(rid, fresh)  # hashes checked here
             if rid not in existing:

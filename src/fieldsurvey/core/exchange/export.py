@@ -25,6 +25,7 @@ from pathlib import Path
 
 from fieldsurvey import __version__
 from fieldsurvey.core.errors import (
+    EXIT_CANCELLED,
     EXIT_USAGE,
     FieldSurveyError,
     Phrase,
@@ -49,7 +50,6 @@ from fieldsurvey.core.store.db import SCHEMA_VERSION
 from fieldsurvey.core.store.models import Export
 from fieldsurvey.core.workspace import Workspace
 
-EXIT_CANCELLED = 4
 SOURCE_ORGANIZATION = (
     "UN-Habitat and Songyang County: Songyang Innovative Rural Development Programme"
 )

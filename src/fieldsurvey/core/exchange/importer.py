@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from fieldsurvey.core.duplicates import find_record_duplicates, find_village_duplicates
-from fieldsurvey.core.errors import FieldSurveyError, Phrase, RefusedError
+from fieldsurvey.core.errors import EXIT_CANCELLED, FieldSurveyError, Phrase, RefusedError
 from fieldsurvey.core.exchange.absorb import PackageRefused, Tally, absorb_records
 from fieldsurvey.core.exchange.atomic import AtomicFile
 from fieldsurvey.core.exchange.opened import OpenedPackage, open_package
@@ -48,7 +48,7 @@ Progress = Callable[[int, int, str], None]
 class ImportCancelled(FieldSurveyError):
     """The person cancelled; the package being imported was rolled back whole."""
 
-    exit_code = 4
+    exit_code = EXIT_CANCELLED
 
 
 @dataclass
@@ -150,20 +150,18 @@ def _import_opened(ws: Workspace, opened: OpenedPackage, steps: _Steps) -> Packa
         outcome.package_id, outcome.device_id = report.package_id, report.device_id
         outcome.device_name, outcome.fingerprint = report.device_name, report.fingerprint
         outcome.records = report.records
-    if report is None or not report.ok or opened.data is None:
-        outcome.reasons = list(report.problems) if report is not None else []
-        if opened.problem is not None:
-            return _nothing(outcome, REFUSED, opened.problem)
-        return outcome
     if opened.problem is not None:
         return _nothing(outcome, REFUSED, opened.problem)
+    if report is None or not report.ok or opened.data is None:
+        outcome.reasons = list(report.problems) if report is not None else []
+        return outcome
     steps.total_records = report.records
     try:
         try:
             with ws.store.session() as s:
-                _Job(ws, s, opened, outcome, steps).run()
+                tally = _Job(ws, s, opened, outcome, steps).run()
         finally:
-            ws._forget_forms()  # forms and the registry may have changed, or rolled back
+            ws.forget_forms()  # forms and the registry may have changed, or rolled back
     except (ImportCancelled, KeyboardInterrupt):
         return _nothing(outcome, CANCELLED, ImportCancelled(
             "import cancelled; nothing of this package was imported"
@@ -182,7 +180,7 @@ def _import_opened(ws: Workspace, opened: OpenedPackage, steps: _Steps) -> Packa
             reason=Phrase("{kind}: {text}", kind=type(exc).__name__, text=str(exc)[:200]),
         ))  # fmt: skip
     try:  # committed: the photos follow, and a cancel now only stops them
-        _copy_photos(opened.data, ws.media_root, outcome)
+        _copy_photos(opened.data / "media", ws.media_root, outcome, tally.records)
     except KeyboardInterrupt:
         outcome.warnings.append(
             "copying the photos was interrupted; import the package again to bring the rest"
@@ -256,7 +254,7 @@ class _Job:
         self.rules: dict[tuple[str, str], FormRules] = {}
         self.villages: set[str] = set()
 
-    def run(self) -> None:
+    def run(self) -> Tally:
         self.add_forms()
         self.add_villages()
         self.steps("records")
@@ -288,6 +286,7 @@ class _Job:
         changed = tally.changed or self.outcome.forms_added or self.outcome.villages_added
         self.outcome.result = IMPORTED if changed else ALREADY_HAD
         self.remember()
+        return tally
 
     # -- forms ------------------------------------------------------------------------------
     def add_forms(self) -> None:
@@ -351,7 +350,6 @@ class _Job:
             rows = read_registry(path)
         except RefusedError as exc:
             raise PackageRefused("{reason}; the package was not imported", reason=exc) from exc
-        provisional = _provisional_codes(path)
         held = set(self.s.exec(select(Village.code)).all())  # one query, not one per row
         for row in rows:
             code = row.pop("code")
@@ -363,7 +361,6 @@ class _Job:
                     session=self.s,
                     code=code,
                     device_id=self.report.device_id or self.ws.device_id,
-                    provisional=code in provisional,
                     actor=self.ws.enumerator,
                     **row,
                 )
@@ -389,7 +386,7 @@ class _Job:
     def rules_for(self, form_id: str, version: str) -> FormRules:
         key = (form_id, version)
         if key not in self.rules:
-            form = self.parsed.get(key) or self.ws._forms.get(key) or self._stored_form(key)
+            form = self.parsed.get(key) or self.ws.cached_form(*key) or self._stored_form(key)
             self.rules[key] = form_rules(form)
         return self.rules[key]
 
@@ -406,9 +403,8 @@ class _Job:
 
     # -- the device and the import ------------------------------------------------------------
     def pin_device(self) -> None:
-        """The first package from a device pins its key. ``verify`` refused any other key as
-        it found the database; checked again here, in the transaction, since the package may
-        have been opened while the one before it pinned the same device."""
+        """The first package from a device pins its key. ``verify`` refused any other key; the
+        pin is checked again here, inside the transaction that writes it."""
         device_id, key = self.report.device_id, self.report.public_key
         if not device_id or not key:
             return
@@ -469,21 +465,13 @@ class _Job:
         self.s.flush()
 
 
-def _record_ids(data: Path) -> set[str]:
-    """The ids of the records the package holds (its lines were checked on import)."""
-    with open(data / "records.jsonl", "rb") as fh:
-        return {json.loads(line)["id"] for line in fh if line.strip()}
-
-
-def _copy_photos(data: Path, target: Path, outcome: PackageOutcome) -> None:
-    """The photos of the package's records, into this database's media folder, after the
+def _copy_photos(source: Path, target: Path, outcome: PackageOutcome, records: set[str]) -> None:
+    """The photos of the package's *records*, into this database's media folder, after the
     records are committed: a photo already there is kept, so importing again copies nothing,
     and one that could not be copied (a full disk) is a warning; importing again brings it.
     A folder for a record the package does not hold is left where it is."""
-    source = data / "media"
     if not source.is_dir():
         return
-    records = _record_ids(data)
     for folder in sorted(p for p in source.iterdir() if p.is_dir() and p.name in records):
         for photo in sorted(p for p in folder.iterdir() if p.is_file()):
             dest = target / folder.name / photo.name
@@ -516,19 +504,9 @@ def _form_files(data: Path) -> dict[tuple[str, str], dict[str, bytes]]:
     return found
 
 
-def _provisional_codes(path: Path) -> set[str]:
-    return {
-        row.get("name", "").strip().upper()
-        for row in _csv_rows(path)
-        if row.get("provisional", "").strip().lower() in ("yes", "true", "1")
-    }
-
-
 def import_history(ws: Workspace) -> list[dict[str, Any]]:
     """The reports of every import into this database, newest first (``PackageOutcome``
     as JSON, with ``counts``)."""
-    from sqlmodel import col
-
     with ws.store.session(write=False) as s:
         rows = s.exec(
             select(PackageImport.report).order_by(col(PackageImport.imported_at).desc())

@@ -242,12 +242,11 @@ def _content(top: Path, info: dict[str, str], report: PackageReport, records: bo
     fmt = info.get("FieldSurvey-Package-Format", "")
     if fmt and (not fmt.isdigit() or int(fmt) > int(PACKAGE_FORMAT)):
         made_by = info.get("FieldSurvey-App-Version", "").strip()
-        needed = f"FieldSurvey {made_by} or later" if made_by else "a newer FieldSurvey"
+        writer = f"FieldSurvey {made_by}" if made_by else "a newer FieldSurvey"
         report.problems.append(
-            f"content: package format {fmt} was written by "
-            f"{f'FieldSurvey {made_by}' if made_by else 'a newer FieldSurvey'}; this "
-            f"FieldSurvey ({__version__}) reads formats up to {PACKAGE_FORMAT}: update to "
-            f"{needed}"
+            f"content: package format {fmt} was written by {writer}; this FieldSurvey "
+            f"({__version__}) reads formats up to {PACKAGE_FORMAT}: update to {writer}"
+            + (" or later" if made_by else "")
         )
         return
     if not records:  # the importer checks them as it reads them
