@@ -14,7 +14,7 @@ import pytest
 
 from fieldsurvey.core.demo import PROFILES
 from fieldsurvey.core.exchange.importer import import_packages
-from fieldsurvey.core.review import choose, conflicts, decide
+from fieldsurvey.core.review import choose, conflicts, decide, duplicates, settle_duplicate
 from fieldsurvey.core.store.records import RecordStateError
 from fieldsurvey.core.workspace import Workspace
 from tests.core.laptops import PROFILE, VILLAGE, Fleet, bring, revision_ids, state
@@ -247,7 +247,27 @@ def test_possible_duplicates_are_listed_for_review(fleet: Fleet, county: Workspa
     outcomes = bring(county, fleet.export(a), fleet.export(b))
     kinds = {(d["kind"], d["first"], d["second"]) for o in outcomes for d in o.duplicates}
     assert ("record", first, second) in kinds
-    assert any(k == "village" and second_code == near.code for k, _, second_code in kinds)
+    assert ("village", VILLAGE, near.code) in kinds
+    [again] = bring(county, fleet.export(a))
+    assert again.duplicates == []  # a pair is listed once
+    settle_duplicate(county, VILLAGE, near.code, link=True)
+    linked = {v.code: v.same_as for v in county.villages()}
+    assert linked[near.code] == VILLAGE and linked[VILLAGE] is None
+    assert [p.status for p in duplicates(county, status=None) if p.kind == "village"] == ["linked"]
+
+
+def test_a_record_exported_with_its_conflicts_open_arrives_with_them(
+    fleet: Fleet, county: Workspace, tmp_path: Path
+) -> None:
+    a, b, rid = shared_record(fleet)
+    a.set_values(rid, {"resident_pop": "410"})
+    b.set_values(rid, {"resident_pop": "420", "households": "325"})
+    bring(county, fleet.export(a), fleet.export(b))
+    office = fleet.laptop("office", tmp_path / "office.db")
+    [outcome] = bring(office, fleet.export(county))
+    assert outcome.added == [rid] and outcome.conflicts == {rid: 1}
+    assert state(office)[rid] == state(county)[rid]
+    assert [v.shown for v in conflicts(office, rid)] == ["resident_pop"]
 
 
 def test_import_report_is_kept_in_the_database(fleet: Fleet, county: Workspace) -> None:

@@ -170,6 +170,7 @@ def cmd_villages_list(args: argparse.Namespace) -> int:
                         "latitude": v.latitude,
                         "longitude": v.longitude,
                         "provisional": v.provisional,
+                        "same_as": v.same_as,
                     }
                     for v in villages
                 ]

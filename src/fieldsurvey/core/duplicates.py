@@ -3,8 +3,9 @@
 Two kinds: a village added in the field (provisional) whose name and place are close to
 another village's, and two different records of a once-per-village form (the village profile)
 for one village. Finding one never changes data; it lists the pair for review, where a
-coordinator *links* them (a provisional village is the registry one: its records are filed
-there from now on) or *keeps them apart* (the pair is not offered again).
+coordinator *links* them (a provisional village is marked as the same as the other, its
+``same_as``, which ``villages list`` shows; records keep their answers) or *keeps them apart*
+(the pair is not offered again).
 """
 
 from __future__ import annotations
@@ -69,10 +70,11 @@ def _same_name(a: Village, b: Village) -> bool:
 def find_village_duplicates(session: Session, codes: Iterable[str]) -> list[Pair]:
     """Villages among *codes* that are provisional and close to another village: the same
     name (Chinese or pinyin) and, where both have coordinates, within ``NEAR_KM``."""
-    wanted = [c for c in codes]
+    wanted = set(codes)
     if not wanted:
         return []
     everyone = list(session.exec(select(Village)).all())
+    known = _known_pairs(session, VILLAGE, sorted(wanted))
     found = []
     for village in (v for v in everyone if v.code in wanted and v.provisional):
         for other in everyone:
@@ -83,8 +85,11 @@ def find_village_duplicates(session: Session, codes: Iterable[str]) -> list[Pair
                 continue
             where = "no coordinates to compare" if km is None else f"{km:.1f} km apart"
             first, second = _ordered(other, village)
-            found.append(_remember(session, VILLAGE, first, second, f"same name, {where}"))
-    return [p for p in found if p is not None]
+            if (first, second) not in known:
+                known.add((first, second))
+                found.append(Pair(VILLAGE, first, second, f"same name, {where}", OPEN, utc_now()))
+    _insert_pairs(session, found)
+    return found
 
 
 def _ordered(a: Village, b: Village) -> tuple[str, str]:
@@ -159,17 +164,6 @@ def _insert_pairs(session: Session, pairs: list[Pair]) -> None:
     if pairs:
         table = Duplicate.__table__  # type: ignore[attr-defined]
         session.connection().execute(insert(table), [p.__dict__ for p in pairs])
-
-
-def _remember(session: Session, kind: str, first: str, second: str, reason: str) -> Pair | None:
-    """Keep the pair as open, unless it is already known (a pair kept apart stays apart)."""
-    row = session.get(Duplicate, (kind, first, second))
-    if row is not None:
-        return None
-    row = Duplicate(kind=kind, first=first, second=second, reason=reason, found_at=utc_now())
-    session.add(row)
-    session.flush()
-    return _pair(row)
 
 
 def _pair(row: Duplicate) -> Pair:
