@@ -3,19 +3,15 @@ as its answers one per line, and an empty answer said as such."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fieldsurvey.app.i18n import tr
+from fieldsurvey.core.forms.answers import is_empty
+from fieldsurvey.core.forms.labels import render_label
 from fieldsurvey.core.forms.model import ROW_ID, Field, Form, Repeat, pick
 
 MAX_ROW_LINES = 8
 LIST_SEPARATORS = {"zh": "、"}  # between the labels of several choices; "; " otherwise
-_REFERENCE = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
-
-
-def is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == []
 
 
 def answer_text(form: Form | None, name: str, value: Any, lang: str) -> str:
@@ -75,5 +71,5 @@ def question_label(
     node = form.nodes.get(name) if form is not None else None
     if form is None or node is None:
         return name
-    label = _REFERENCE.sub(lambda m: str((values or {}).get(m[1]) or ""), form.label(node, lang))
+    label = render_label(form.label(node, lang), (values or {}).get)
     return " ".join(label.split()) or name

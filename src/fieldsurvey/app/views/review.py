@@ -210,9 +210,6 @@ class ReviewView(QWidget):
             0, f"{place}\n{entry.form_title}\n{status_text(entry.status)} · {who} · {entry.id[:8]}"
         )
         child.setIcon(0, state_icon(state))
-        child.setToolTip(
-            0, f"{place}\n{entry.form_title}\n{status_text(entry.status)} · {entry.id[:8]}"
-        )
         child.setData(0, ITEM_ROLE, (group, entry))
         return child
 
